@@ -1,0 +1,5 @@
+//! The `tempest` command line.
+
+fn main() {
+    println!("tempest: under construction");
+}
