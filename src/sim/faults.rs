@@ -140,7 +140,8 @@ pub enum ActivityFault {
     Panic,
 }
 
-/// One fault the world injected.
+/// One fault the world injected. (Fields are described in each variant's doc.)
+#[allow(missing_docs)]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "fault", rename_all = "snake_case")]
 pub enum Fault {
