@@ -137,6 +137,7 @@ mod tests {
         assert_eq!(w.ops.len(), 8);
         assert!(w.ops.windows(2).all(|p| p[0].at <= p[1].at));
         assert!(matches!(w.ops[0].kind, OpKind::Start));
-        assert_eq!(w.last_op_time(), SimTime::START + secs(10) + secs(1) + secs(2));
+        // The second start is at 5s (half the spread), its last signal 1s + 2s later.
+        assert_eq!(w.last_op_time(), SimTime::START + secs(5) + secs(1) + secs(2));
     }
 }
