@@ -4,6 +4,7 @@
 //! expected to produce. Parsed with serde; unknown fields and bad values are
 //! rejected with a message naming the file and the field.
 
+pub mod runner;
 mod schema;
 
 pub use schema::*;
@@ -13,7 +14,8 @@ use std::path::Path;
 /// Reads and validates a scenario file. The error is one line that names
 /// the file and, where serde can tell, the field, line and column.
 pub fn load(path: &Path) -> Result<Scenario, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: cannot read scenario: {e}", path.display()))?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("{}: cannot read scenario: {e}", path.display()))?;
     parse(&text).map_err(|e| format!("{}: {e}", path.display()))
 }
 

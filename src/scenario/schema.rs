@@ -1,6 +1,8 @@
 //! The scenario schema, its defaults and its validation.
 
-use crate::model::{serde_duration, serde_opt_duration, Duration, RetryPolicy, WorkflowExecutionStatus};
+use crate::model::{
+    serde_duration, serde_opt_duration, Duration, RetryPolicy, WorkflowExecutionStatus,
+};
 use crate::sim::FaultProfile;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -41,6 +43,10 @@ pub struct Scenario {
     /// fire. A run of such a scenario passes only if it does.
     #[serde(default)]
     pub expect_violation: Option<String>,
+    /// Caps the seeds `tempest explore` runs of this scenario (for very
+    /// large scenarios).
+    #[serde(default)]
+    pub max_explore_seeds: Option<u64>,
 }
 
 fn default_heal_after() -> Duration {
@@ -68,7 +74,12 @@ pub struct WorkersSpec {
 
 impl Default for WorkersSpec {
     fn default() -> Self {
-        WorkersSpec { count: 2, task_queues: vec!["main".into()], cache_capacity: 1000, changed_code: Vec::new() }
+        WorkersSpec {
+            count: 2,
+            task_queues: vec!["main".into()],
+            cache_capacity: 1000,
+            changed_code: Vec::new(),
+        }
     }
 }
 
@@ -223,7 +234,10 @@ impl Scenario {
 
     /// The task queue executions of `group` run on.
     pub fn task_queue_of<'a>(&'a self, group: &'a WorkflowGroup) -> &'a str {
-        group.task_queue.as_deref().unwrap_or(&self.workers.task_queues[0])
+        group
+            .task_queue
+            .as_deref()
+            .unwrap_or(&self.workers.task_queues[0])
     }
 
     /// Checks values serde cannot: ranges, counts, names, references.
@@ -233,10 +247,15 @@ impl Scenario {
         }
         let w = &self.workers;
         if w.count == 0 || w.count > MAX_WORKERS {
-            return Err(format!("field `workers.count`: {} is out of range 1..={MAX_WORKERS}", w.count));
+            return Err(format!(
+                "field `workers.count`: {} is out of range 1..={MAX_WORKERS}",
+                w.count
+            ));
         }
         if w.task_queues.is_empty() || w.task_queues.iter().any(|q| q.trim().is_empty()) {
-            return Err("field `workers.task_queues`: needs at least one non-empty queue name".into());
+            return Err(
+                "field `workers.task_queues`: needs at least one non-empty queue name".into(),
+            );
         }
         if w.cache_capacity == 0 {
             return Err("field `workers.cache_capacity`: must be at least 1".into());
@@ -259,15 +278,24 @@ impl Scenario {
                 ("activity_fail_rate", p.activity_fail_rate),
                 ("activity_non_retryable_rate", p.activity_non_retryable_rate),
                 ("activity_slow_rate", p.activity_slow_rate),
-                ("activity_heartbeat_loss_rate", p.activity_heartbeat_loss_rate),
+                (
+                    "activity_heartbeat_loss_rate",
+                    p.activity_heartbeat_loss_rate,
+                ),
                 ("activity_panic_rate", p.activity_panic_rate),
                 ("workflow_panic_rate", p.workflow_panic_rate),
             ] {
                 if !(0.0..=1.0).contains(&rate) {
-                    return Err(format!("field `faults.{name}`: {rate} is not a probability in 0..=1"));
+                    return Err(format!(
+                        "field `faults.{name}`: {rate} is not a probability in 0..=1"
+                    ));
                 }
             }
-            for (name, d) in [("partition_every", p.partition_every), ("worker_crash_every", p.worker_crash_every), ("service_crash_every", p.service_crash_every)] {
+            for (name, d) in [
+                ("partition_every", p.partition_every),
+                ("worker_crash_every", p.worker_crash_every),
+                ("service_crash_every", p.service_crash_every),
+            ] {
                 if d == Some(Duration::ZERO) {
                     return Err(format!("field `faults.{name}`: must be longer than zero"));
                 }
@@ -287,34 +315,54 @@ impl Scenario {
             }
             total += g.count as u64;
             if total > MAX_EXECUTIONS {
-                return Err(format!("{}: scenario starts more than {MAX_EXECUTIONS} executions", at("count")));
+                return Err(format!(
+                    "{}: scenario starts more than {MAX_EXECUTIONS} executions",
+                    at("count")
+                ));
             }
             if let Some(q) = &g.task_queue {
                 if !w.task_queues.contains(q) {
                     return Err(format!("{}: no worker polls queue {q:?}", at("task_queue")));
                 }
             }
-            for (name, d) in [("execution_timeout", g.execution_timeout), ("run_timeout", g.run_timeout), ("task_timeout", g.task_timeout)] {
+            for (name, d) in [
+                ("execution_timeout", g.execution_timeout),
+                ("run_timeout", g.run_timeout),
+                ("task_timeout", g.task_timeout),
+            ] {
                 if d == Some(Duration::ZERO) {
                     return Err(format!("{}: must be longer than zero", at(name)));
                 }
             }
             if let Some(t) = g.task_timeout {
                 if t > Duration::from_secs(120) {
-                    return Err(format!("{}: at most 120s (Temporal's limit)", at("task_timeout")));
+                    return Err(format!(
+                        "{}: at most 120s (Temporal's limit)",
+                        at("task_timeout")
+                    ));
                 }
             }
             for (j, s) in g.signals.iter().enumerate() {
                 if s.name.trim().is_empty() {
-                    return Err(format!("{}: must not be empty", at(&format!("signals[{j}].name"))));
+                    return Err(format!(
+                        "{}: must not be empty",
+                        at(&format!("signals[{j}].name"))
+                    ));
                 }
                 if s.count == 0 || s.count > MAX_SIGNALS_PER_EXECUTION {
-                    return Err(format!("{}: {} is out of range 1..={MAX_SIGNALS_PER_EXECUTION}", at(&format!("signals[{j}].count")), s.count));
+                    return Err(format!(
+                        "{}: {} is out of range 1..={MAX_SIGNALS_PER_EXECUTION}",
+                        at(&format!("signals[{j}].count")),
+                        s.count
+                    ));
                 }
             }
             if let Some(rp) = &g.retry_policy {
                 if rp.backoff_coefficient < 1.0 || !rp.backoff_coefficient.is_finite() {
-                    return Err(format!("{}: must be at least 1.0", at("retry_policy.backoff_coefficient")));
+                    return Err(format!(
+                        "{}: must be at least 1.0",
+                        at("retry_policy.backoff_coefficient")
+                    ));
                 }
             }
         }
@@ -346,10 +394,22 @@ mod tests {
     #[test]
     fn bad_values_are_named() {
         for (text, field) in [
-            (r#"{"name": "x", "workers": {"count": 0}, "workflows": [{"type": "a"}]}"#, "workers.count"),
-            (r#"{"name": "x", "workflows": [{"type": "a", "count": 3000000}]}"#, "count"),
-            (r#"{"name": "x", "workflows": [{"type": "a", "run_timeout": "-5s"}]}"#, "-5s"),
-            (r#"{"name": "x", "faults": "sometimes", "workflows": [{"type": "a"}]}"#, "faults"),
+            (
+                r#"{"name": "x", "workers": {"count": 0}, "workflows": [{"type": "a"}]}"#,
+                "workers.count",
+            ),
+            (
+                r#"{"name": "x", "workflows": [{"type": "a", "count": 3000000}]}"#,
+                "count",
+            ),
+            (
+                r#"{"name": "x", "workflows": [{"type": "a", "run_timeout": "-5s"}]}"#,
+                "-5s",
+            ),
+            (
+                r#"{"name": "x", "faults": "sometimes", "workflows": [{"type": "a"}]}"#,
+                "faults",
+            ),
             (r#"{"name": "x", "workflows": []}"#, "workflows"),
         ] {
             let e = parse(text).unwrap_err();

@@ -84,7 +84,13 @@ impl FaultProfile {
             return FaultProfile::none();
         }
         let full = FaultProfile::everything();
-        let mut rate = |base: f64| if rng.chance(0.5) { base * (0.1 + 1.9 * rng.unit()) } else { 0.0 };
+        let mut rate = |base: f64| {
+            if rng.chance(0.5) {
+                base * (0.1 + 1.9 * rng.unit())
+            } else {
+                0.0
+            }
+        };
         let drop_rate = rate(full.drop_rate);
         let duplicate_rate = rate(full.duplicate_rate);
         let reorder_rate = rate(full.reorder_rate);
@@ -177,11 +183,26 @@ impl Fault {
             Fault::Partition { .. } => "partition",
             Fault::CrashWorker { .. } => "worker_crash",
             Fault::CrashService { .. } => "service_crash",
-            Fault::Activity { kind: ActivityFault::Fail, .. } => "activity_fail",
-            Fault::Activity { kind: ActivityFault::FailNonRetryable, .. } => "activity_non_retryable",
-            Fault::Activity { kind: ActivityFault::Slow, .. } => "activity_slow",
-            Fault::Activity { kind: ActivityFault::HeartbeatLoss, .. } => "activity_heartbeat_loss",
-            Fault::Activity { kind: ActivityFault::Panic, .. } => "activity_panic",
+            Fault::Activity {
+                kind: ActivityFault::Fail,
+                ..
+            } => "activity_fail",
+            Fault::Activity {
+                kind: ActivityFault::FailNonRetryable,
+                ..
+            } => "activity_non_retryable",
+            Fault::Activity {
+                kind: ActivityFault::Slow,
+                ..
+            } => "activity_slow",
+            Fault::Activity {
+                kind: ActivityFault::HeartbeatLoss,
+                ..
+            } => "activity_heartbeat_loss",
+            Fault::Activity {
+                kind: ActivityFault::Panic,
+                ..
+            } => "activity_panic",
             Fault::WorkflowPanic { .. } => "workflow_panic",
         }
     }
@@ -236,8 +257,16 @@ pub struct FaultSource {
 }
 
 enum Mode {
-    Drawn { profile: FaultProfile, network: Rng, behaviour: Rng },
-    Scripted { messages: BTreeMap<u64, Vec<Fault>>, activities: BTreeMap<u64, ActivityFault>, workflow_tasks: BTreeMap<u64, ()> },
+    Drawn {
+        profile: FaultProfile,
+        network: Rng,
+        behaviour: Rng,
+    },
+    Scripted {
+        messages: BTreeMap<u64, Vec<Fault>>,
+        activities: BTreeMap<u64, ActivityFault>,
+        workflow_tasks: BTreeMap<u64, ()>,
+    },
 }
 
 /// A timed process fault or partition, for the world to schedule.
@@ -252,7 +281,13 @@ pub struct PlannedFault {
 impl FaultSource {
     /// Faults drawn from the seed under `profile`, none after `heal_at`.
     /// Returns the source and the timed faults (crashes, partitions) to schedule.
-    pub fn drawn(seed: u64, profile: FaultProfile, heal_at: SimTime, nodes: &[String], workers: u32) -> (FaultSource, Vec<PlannedFault>) {
+    pub fn drawn(
+        seed: u64,
+        profile: FaultProfile,
+        heal_at: SimTime,
+        nodes: &[String],
+        workers: u32,
+    ) -> (FaultSource, Vec<PlannedFault>) {
         let mut process = Rng::new(seed, Purpose::ProcessFaults);
         let mut planned = Vec::new();
         let down_max = profile.down_for.unwrap_or(Duration::from_secs(10));
@@ -265,14 +300,30 @@ impl FaultSource {
                     break;
                 }
                 let down_ms = process.range(100, down_max.as_millis().max(100) as u64);
-                planned.push(PlannedFault { at: t, fault: make(&mut process, down_ms) });
+                planned.push(PlannedFault {
+                    at: t,
+                    fault: make(&mut process, down_ms),
+                });
             }
         };
         if workers > 0 {
-            plan(profile.worker_crash_every, &mut |r, down_ms| Fault::CrashWorker { worker: r.range(0, workers as u64 - 1) as u32, down_ms });
+            plan(profile.worker_crash_every, &mut |r, down_ms| {
+                Fault::CrashWorker {
+                    worker: r.range(0, workers as u64 - 1) as u32,
+                    down_ms,
+                }
+            });
         }
-        plan(profile.service_crash_every, &mut |r, down_ms| Fault::CrashService { down_ms, after_commit: r.chance(0.5) });
-        let partition_max = profile.partition_for.unwrap_or(Duration::from_secs(10)).as_millis() as u64;
+        plan(profile.service_crash_every, &mut |r, down_ms| {
+            Fault::CrashService {
+                down_ms,
+                after_commit: r.chance(0.5),
+            }
+        });
+        let partition_max = profile
+            .partition_for
+            .unwrap_or(Duration::from_secs(10))
+            .as_millis() as u64;
         if !nodes.is_empty() {
             plan(profile.partition_every, &mut |r, _| Fault::Partition {
                 node: nodes[r.range(0, nodes.len() as u64 - 1) as usize].clone(),
@@ -281,7 +332,11 @@ impl FaultSource {
         }
         planned.sort_by_key(|p| p.at);
         let source = FaultSource {
-            mode: Mode::Drawn { profile, network: Rng::new(seed, Purpose::NetworkFaults), behaviour: Rng::new(seed, Purpose::BehaviourFaults) },
+            mode: Mode::Drawn {
+                profile,
+                network: Rng::new(seed, Purpose::NetworkFaults),
+                behaviour: Rng::new(seed, Purpose::BehaviourFaults),
+            },
             heal_at,
             realised: Vec::new(),
         };
@@ -290,14 +345,19 @@ impl FaultSource {
 
     /// Faults taken from a schedule file. Returns the source and the timed
     /// faults to schedule.
-    pub fn scripted(schedule: &FaultSchedule, heal_at: SimTime) -> (FaultSource, Vec<PlannedFault>) {
+    pub fn scripted(
+        schedule: &FaultSchedule,
+        heal_at: SimTime,
+    ) -> (FaultSource, Vec<PlannedFault>) {
         let mut messages: BTreeMap<u64, Vec<Fault>> = BTreeMap::new();
         let mut activities = BTreeMap::new();
         let mut workflow_tasks = BTreeMap::new();
         let mut planned = Vec::new();
         for tf in &schedule.faults {
             match &tf.fault {
-                Fault::DropMessage { message } | Fault::DuplicateMessage { message } | Fault::DelayMessage { message, .. } => {
+                Fault::DropMessage { message }
+                | Fault::DuplicateMessage { message }
+                | Fault::DelayMessage { message, .. } => {
                     messages.entry(*message).or_default().push(tf.fault.clone())
                 }
                 Fault::Activity { attempt, kind } => {
@@ -306,12 +366,23 @@ impl FaultSource {
                 Fault::WorkflowPanic { task } => {
                     workflow_tasks.insert(*task, ());
                 }
-                Fault::Partition { .. } | Fault::CrashWorker { .. } | Fault::CrashService { .. } => {
-                    planned.push(PlannedFault { at: SimTime::START + Duration::from_millis(tf.at_ms), fault: tf.fault.clone() })
-                }
+                Fault::Partition { .. }
+                | Fault::CrashWorker { .. }
+                | Fault::CrashService { .. } => planned.push(PlannedFault {
+                    at: SimTime::START + Duration::from_millis(tf.at_ms),
+                    fault: tf.fault.clone(),
+                }),
             }
         }
-        let source = FaultSource { mode: Mode::Scripted { messages, activities, workflow_tasks }, heal_at, realised: Vec::new() };
+        let source = FaultSource {
+            mode: Mode::Scripted {
+                messages,
+                activities,
+                workflow_tasks,
+            },
+            heal_at,
+            realised: Vec::new(),
+        };
         (source, planned)
     }
 
@@ -338,7 +409,9 @@ impl FaultSource {
         }
         let mut faults = Vec::new();
         match &mut self.mode {
-            Mode::Drawn { profile, network, .. } => {
+            Mode::Drawn {
+                profile, network, ..
+            } => {
                 if network.chance(profile.drop_rate) {
                     faults.push(Fault::DropMessage { message });
                 } else {
@@ -346,7 +419,10 @@ impl FaultSource {
                         faults.push(Fault::DuplicateMessage { message });
                     }
                     if network.chance(profile.reorder_rate) {
-                        faults.push(Fault::DelayMessage { message, delay_ms: network.range(200, 5_000) });
+                        faults.push(Fault::DelayMessage {
+                            message,
+                            delay_ms: network.range(200, 5_000),
+                        });
                     }
                 }
             }
@@ -360,7 +436,9 @@ impl FaultSource {
             match &f {
                 Fault::DropMessage { .. } => fate.dropped = true,
                 Fault::DuplicateMessage { .. } => fate.duplicated = true,
-                Fault::DelayMessage { delay_ms, .. } => fate.extra_delay = Duration::from_millis(*delay_ms),
+                Fault::DelayMessage { delay_ms, .. } => {
+                    fate.extra_delay = Duration::from_millis(*delay_ms)
+                }
                 _ => {}
             }
             self.realise(now, f);
@@ -374,15 +452,25 @@ impl FaultSource {
             return None;
         }
         let kind = match &mut self.mode {
-            Mode::Drawn { profile, behaviour, .. } => {
+            Mode::Drawn {
+                profile, behaviour, ..
+            } => {
                 let p = [
                     (profile.activity_fail_rate, ActivityFault::Fail),
-                    (profile.activity_non_retryable_rate, ActivityFault::FailNonRetryable),
+                    (
+                        profile.activity_non_retryable_rate,
+                        ActivityFault::FailNonRetryable,
+                    ),
                     (profile.activity_slow_rate, ActivityFault::Slow),
-                    (profile.activity_heartbeat_loss_rate, ActivityFault::HeartbeatLoss),
+                    (
+                        profile.activity_heartbeat_loss_rate,
+                        ActivityFault::HeartbeatLoss,
+                    ),
                     (profile.activity_panic_rate, ActivityFault::Panic),
                 ];
-                p.iter().find(|(rate, _)| behaviour.chance(*rate)).map(|(_, k)| *k)
+                p.iter()
+                    .find(|(rate, _)| behaviour.chance(*rate))
+                    .map(|(_, k)| *k)
             }
             Mode::Scripted { activities, .. } => activities.remove(&attempt),
         }?;
@@ -396,7 +484,9 @@ impl FaultSource {
             return false;
         }
         let panics = match &mut self.mode {
-            Mode::Drawn { profile, behaviour, .. } => behaviour.chance(profile.workflow_panic_rate),
+            Mode::Drawn {
+                profile, behaviour, ..
+            } => behaviour.chance(profile.workflow_panic_rate),
             Mode::Scripted { workflow_tasks, .. } => workflow_tasks.remove(&task).is_some(),
         };
         if panics {
@@ -428,7 +518,9 @@ mod tests {
     fn swarm_profiles_vary_by_seed_and_some_are_quiet() {
         let profiles: Vec<_> = (0..200).map(FaultProfile::swarm).collect();
         assert!(profiles.iter().any(|p| !p.any()), "no seed without faults");
-        assert!(profiles.iter().any(|p| p.drop_rate > 0.0 && p.worker_crash_every.is_none()));
+        assert!(profiles
+            .iter()
+            .any(|p| p.drop_rate > 0.0 && p.worker_crash_every.is_none()));
         assert!(profiles.iter().any(|p| p.service_crash_every.is_some()));
         assert_eq!(FaultProfile::swarm(9), FaultProfile::swarm(9));
     }
@@ -436,7 +528,16 @@ mod tests {
     #[test]
     fn no_faults_after_heal() {
         let heal = SimTime::START + Duration::from_secs(1);
-        let (mut src, planned) = FaultSource::drawn(3, FaultProfile { drop_rate: 1.0, ..FaultProfile::everything() }, heal, &["worker-0".into()], 1);
+        let (mut src, planned) = FaultSource::drawn(
+            3,
+            FaultProfile {
+                drop_rate: 1.0,
+                ..FaultProfile::everything()
+            },
+            heal,
+            &["worker-0".into()],
+            1,
+        );
         assert!(planned.iter().all(|p| p.at < heal));
         assert!(src.message_fate(SimTime::START, 1).dropped);
         assert!(!src.message_fate(heal, 2).dropped);
@@ -446,9 +547,24 @@ mod tests {
     fn a_schedule_round_trips_through_json_and_replays_its_faults() {
         let schedule = FaultSchedule {
             faults: vec![
-                TimedFault { at_ms: 5, fault: Fault::DropMessage { message: 3 } },
-                TimedFault { at_ms: 900, fault: Fault::CrashWorker { worker: 1, down_ms: 500 } },
-                TimedFault { at_ms: 901, fault: Fault::Activity { attempt: 2, kind: ActivityFault::Slow } },
+                TimedFault {
+                    at_ms: 5,
+                    fault: Fault::DropMessage { message: 3 },
+                },
+                TimedFault {
+                    at_ms: 900,
+                    fault: Fault::CrashWorker {
+                        worker: 1,
+                        down_ms: 500,
+                    },
+                },
+                TimedFault {
+                    at_ms: 901,
+                    fault: Fault::Activity {
+                        attempt: 2,
+                        kind: ActivityFault::Slow,
+                    },
+                },
             ],
         };
         let parsed = FaultSchedule::from_json(&schedule.to_json()).unwrap();
@@ -457,7 +573,10 @@ mod tests {
         assert_eq!(planned.len(), 1);
         assert!(!src.message_fate(SimTime::START, 2).dropped);
         assert!(src.message_fate(SimTime::START, 3).dropped);
-        assert_eq!(src.activity_fault(SimTime::START, 2), Some(ActivityFault::Slow));
+        assert_eq!(
+            src.activity_fault(SimTime::START, 2),
+            Some(ActivityFault::Slow)
+        );
         assert_eq!(src.activity_fault(SimTime::START, 2), None);
     }
 }

@@ -11,9 +11,9 @@ mod workload;
 mod world;
 
 pub use faults::*;
+pub use network::{node_by_name, node_name, Network, NodeId, CLIENT, SERVICE};
 pub use rng::{Purpose, Rng};
 pub use scheduler::Scheduler;
 pub use trace::{hash_str, Trace};
-pub use network::{node_by_name, node_name, Network, NodeId, CLIENT, SERVICE};
 pub use workload::{Op, OpKind, OpState, PlannedExecution, Workload};
 pub use world::{RunOptions, RunResult, RunStats, World};

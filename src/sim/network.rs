@@ -45,7 +45,13 @@ pub struct Network {
 impl Network {
     /// A network of `nodes` nodes with latencies uniform in 0.5–5 ms.
     pub fn new(seed: u64, nodes: u32) -> Network {
-        Network { latency: Rng::new(seed, Purpose::Network), min_latency_us: 500, max_latency_us: 5_000, cut_until: vec![SimTime::ZERO; nodes as usize], sent: 0 }
+        Network {
+            latency: Rng::new(seed, Purpose::Network),
+            min_latency_us: 500,
+            max_latency_us: 5_000,
+            cut_until: vec![SimTime::ZERO; nodes as usize],
+            sent: 0,
+        }
     }
 
     /// Counts a message sent and returns its number (from 1).

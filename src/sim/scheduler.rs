@@ -41,7 +41,12 @@ pub struct Scheduler<T> {
 impl<T> Scheduler<T> {
     /// An empty scheduler at [`SimTime::START`].
     pub fn new(seed: u64) -> Scheduler<T> {
-        Scheduler { now: SimTime::START, queue: BinaryHeap::new(), sequence: 0, ties: Rng::new(seed, Purpose::Scheduler) }
+        Scheduler {
+            now: SimTime::START,
+            queue: BinaryHeap::new(),
+            sequence: 0,
+            ties: Rng::new(seed, Purpose::Scheduler),
+        }
     }
 
     /// The current simulated time.
@@ -54,7 +59,10 @@ impl<T> Scheduler<T> {
         let at = at.max(self.now);
         self.sequence += 1;
         let tie = self.ties.next_u64();
-        self.queue.push(Reverse(Entry { key: (at, tie, self.sequence), step }));
+        self.queue.push(Reverse(Entry {
+            key: (at, tie, self.sequence),
+            step,
+        }));
     }
 
     /// Queues `step` to run after `delay`.
@@ -111,6 +119,9 @@ mod tests {
             std::iter::from_fn(|| s.pop()).collect::<Vec<_>>()
         };
         assert_eq!(order(5), order(5));
-        assert!((0..20).any(|seed| order(seed) != order(5)), "ties never vary with the seed");
+        assert!(
+            (0..20).any(|seed| order(seed) != order(5)),
+            "ties never vary with the seed"
+        );
     }
 }

@@ -13,7 +13,11 @@ pub struct Trace {
 impl Trace {
     /// A trace that keeps readable lines only if `keep_lines`.
     pub fn new(keep_lines: bool) -> Trace {
-        Trace { hash: 0xcbf2_9ce4_8422_2325, steps: 0, lines: keep_lines.then(Vec::new) }
+        Trace {
+            hash: 0xcbf2_9ce4_8422_2325,
+            steps: 0,
+            lines: keep_lines.then(Vec::new),
+        }
     }
 
     /// Folds one step into the hash. `describe` is only called when lines
@@ -53,7 +57,9 @@ impl Trace {
 /// A small, fixed (not per-process seeded) hash of a string, for folding
 /// names into the trace.
 pub fn hash_str(s: &str) -> u64 {
-    s.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ b as u64).wrapping_mul(0x0100_0000_01b3))
+    s.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ b as u64).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 #[cfg(test)]
@@ -77,7 +83,9 @@ mod tests {
     #[test]
     fn lines_are_kept_only_when_asked() {
         let mut t = Trace::new(false);
-        t.record(SimTime::START, [0; 3], || panic!("formatted on the hot path"));
+        t.record(SimTime::START, [0; 3], || {
+            panic!("formatted on the hot path")
+        });
         assert!(t.lines().is_empty());
         let mut t = Trace::new(true);
         t.record(SimTime::START, [0; 3], || "hello".into());

@@ -80,18 +80,44 @@ impl Workload {
         let mut ops = Vec::with_capacity(scenario.execution_count() as usize);
         for (gi, g) in scenario.workflows.iter().enumerate() {
             let prefix = g.id_prefix.as_deref().unwrap_or(&g.workflow_type);
-            let signal_names: Vec<Rc<str>> = g.signals.iter().map(|s| Rc::from(s.name.as_str())).collect();
-            let signal_inputs: Vec<Payload> = g.signals.iter().map(|s| Payload::new(s.input.clone())).collect();
+            let signal_names: Vec<Rc<str>> = g
+                .signals
+                .iter()
+                .map(|s| Rc::from(s.name.as_str()))
+                .collect();
+            let signal_inputs: Vec<Payload> = g
+                .signals
+                .iter()
+                .map(|s| Payload::new(s.input.clone()))
+                .collect();
             for n in 0..g.count {
                 let execution = executions.len() as u32;
-                executions.push(PlannedExecution { group: gi, workflow_id: WorkflowId::new(format!("{prefix}-{}", n + 1)), run_id: None });
+                executions.push(PlannedExecution {
+                    group: gi,
+                    workflow_id: WorkflowId::new(format!("{prefix}-{}", n + 1)),
+                    run_id: None,
+                });
                 let start = SimTime::START + g.start_at + spread(g.start_spread, n, g.count);
-                let mut push = |at: SimTime, kind: OpKind| ops.push(Op { at, execution, kind, attempts: 0, state: OpState::Pending });
+                let mut push = |at: SimTime, kind: OpKind| {
+                    ops.push(Op {
+                        at,
+                        execution,
+                        kind,
+                        attempts: 0,
+                        state: OpState::Pending,
+                    })
+                };
                 push(start, OpKind::Start);
                 for (si, s) in g.signals.iter().enumerate() {
                     for k in 0..s.count {
                         let at = start + s.after + spread(s.spread, k, s.count);
-                        push(at, OpKind::Signal { name: signal_names[si].clone(), input: signal_inputs[si].clone() });
+                        push(
+                            at,
+                            OpKind::Signal {
+                                name: signal_names[si].clone(),
+                                input: signal_inputs[si].clone(),
+                            },
+                        );
                     }
                 }
                 if let Some(d) = g.cancel_after {
@@ -138,6 +164,9 @@ mod tests {
         assert!(w.ops.windows(2).all(|p| p[0].at <= p[1].at));
         assert!(matches!(w.ops[0].kind, OpKind::Start));
         // The second start is at 5s (half the spread), its last signal 1s + 2s later.
-        assert_eq!(w.last_op_time(), SimTime::START + secs(5) + secs(1) + secs(2));
+        assert_eq!(
+            w.last_op_time(),
+            SimTime::START + secs(5) + secs(1) + secs(2)
+        );
     }
 }

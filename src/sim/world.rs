@@ -94,13 +94,28 @@ enum Message {
 }
 
 enum Step {
-    Deliver { to: NodeId, msg: Box<Message> },
+    Deliver {
+        to: NodeId,
+        msg: Box<Message>,
+    },
     ServiceWake,
     ClientOp(u32),
     CallTimeout(u64),
-    Poll { worker: u32, incarnation: u32, poller: u32 },
-    ActivityFinish { worker: u32, incarnation: u32, slot: u32 },
-    Heartbeat { worker: u32, incarnation: u32, slot: u32 },
+    Poll {
+        worker: u32,
+        incarnation: u32,
+        poller: u32,
+    },
+    ActivityFinish {
+        worker: u32,
+        incarnation: u32,
+        slot: u32,
+    },
+    Heartbeat {
+        worker: u32,
+        incarnation: u32,
+        slot: u32,
+    },
     Fault(u32),
     RestartWorker(u32),
     RestartService,
@@ -152,16 +167,39 @@ struct WorkerNode {
 }
 
 impl WorkerNode {
-    fn new(index: u32, registry: Rc<Registry>, queues: &[String], cache_capacity: usize) -> WorkerNode {
+    fn new(
+        index: u32,
+        registry: Rc<Registry>,
+        queues: &[String],
+        cache_capacity: usize,
+    ) -> WorkerNode {
         let identity = node_name(2 + index);
         let worker = WorkflowWorker::new(&identity, registry.clone(), cache_capacity);
         let mut pollers = Vec::new();
         for q in queues {
-            pollers.push(Poller { kind: PollerKind::Workflow, queue: TaskQueue::new(q) });
-            pollers.push(Poller { kind: PollerKind::Activity, queue: TaskQueue::new(q) });
+            pollers.push(Poller {
+                kind: PollerKind::Workflow,
+                queue: TaskQueue::new(q),
+            });
+            pollers.push(Poller {
+                kind: PollerKind::Activity,
+                queue: TaskQueue::new(q),
+            });
         }
-        pollers.push(Poller { kind: PollerKind::Workflow, queue: worker.sticky_queue().clone() });
-        WorkerNode { identity, up: true, incarnation: 0, registry, cache_capacity, worker, pollers, activities: Vec::new() }
+        pollers.push(Poller {
+            kind: PollerKind::Workflow,
+            queue: worker.sticky_queue().clone(),
+        });
+        WorkerNode {
+            identity,
+            up: true,
+            incarnation: 0,
+            registry,
+            cache_capacity,
+            worker,
+            pollers,
+            activities: Vec::new(),
+        }
     }
 
     fn store_activity(&mut self, run: RunningActivity) -> u32 {
@@ -209,10 +247,17 @@ impl<'s> World<'s> {
     /// Builds the world for `scenario` under `options`. Fails (with a
     /// one-line message) if the scenario names unknown workflow types or the
     /// fault schedule names unknown nodes.
-    pub fn new(scenario: &'s Scenario, registry: &Rc<Registry>, options: &RunOptions) -> Result<World<'s>, String> {
+    pub fn new(
+        scenario: &'s Scenario,
+        registry: &Rc<Registry>,
+        options: &RunOptions,
+    ) -> Result<World<'s>, String> {
         for g in &scenario.workflows {
             if !registry.has_workflow(&g.workflow_type) {
-                return Err(format!("unknown workflow type {:?} (see `tempest workflows`)", g.workflow_type));
+                return Err(format!(
+                    "unknown workflow type {:?} (see `tempest workflows`)",
+                    g.workflow_type
+                ));
             }
         }
         let seed = options.seed;
@@ -228,30 +273,52 @@ impl<'s> World<'s> {
                         _ => false,
                     };
                     if bad {
-                        return Err(format!("fault schedule names a node this scenario does not have: {:?}", f.fault));
+                        return Err(format!(
+                            "fault schedule names a node this scenario does not have: {:?}",
+                            f.fault
+                        ));
                     }
                 }
-                (FaultProfile::none(), FaultSource::scripted(schedule, heal_at))
+                (
+                    FaultProfile::none(),
+                    FaultSource::scripted(schedule, heal_at),
+                )
             }
             None => {
                 let profile = scenario.faults.profile_for(seed);
-                let drawn = FaultSource::drawn(seed, profile.clone(), heal_at, &nodes, worker_count);
+                let drawn =
+                    FaultSource::drawn(seed, profile.clone(), heal_at, &nodes, worker_count);
                 (profile, drawn)
             }
         };
         let mut workers = Vec::with_capacity(worker_count as usize);
         for i in 0..worker_count {
             let mut worker_registry = registry.clone();
-            for change in scenario.workers.changed_code.iter().filter(|c| c.workers.contains(&i)) {
+            for change in scenario
+                .workers
+                .changed_code
+                .iter()
+                .filter(|c| c.workers.contains(&i))
+            {
                 let mut changed = (*worker_registry).clone();
-                changed.alias_workflow(&change.workflow, &change.runs).map_err(|e| format!("workers.changed_code: {e}"))?;
+                changed
+                    .alias_workflow(&change.workflow, &change.runs)
+                    .map_err(|e| format!("workers.changed_code: {e}"))?;
                 worker_registry = Rc::new(changed);
             }
-            workers.push(WorkerNode::new(i, worker_registry, &scenario.workers.task_queues, scenario.workers.cache_capacity));
+            workers.push(WorkerNode::new(
+                i,
+                worker_registry,
+                &scenario.workers.task_queues,
+                scenario.workers.cache_capacity,
+            ));
         }
         let workload = Workload::new(scenario);
         let deadline = heal_at.max(workload.last_op_time()) + scenario.liveness_bound;
-        let service_config = ServiceConfig { seed, ..ServiceConfig::default() };
+        let service_config = ServiceConfig {
+            seed,
+            ..ServiceConfig::default()
+        };
         let mut world = World {
             scenario,
             seed,
@@ -297,7 +364,14 @@ impl<'s> World<'s> {
         }
         for w in 0..self.workers.len() as u32 {
             for p in 0..self.workers[w as usize].pollers.len() as u32 {
-                self.sched.after(Duration::ZERO, Step::Poll { worker: w, incarnation: 0, poller: p });
+                self.sched.after(
+                    Duration::ZERO,
+                    Step::Poll {
+                        worker: w,
+                        incarnation: 0,
+                        poller: p,
+                    },
+                );
             }
         }
         self.sched.after(Duration::from_secs(1), Step::Check);
@@ -327,10 +401,19 @@ impl<'s> World<'s> {
         };
         for run in store.runs() {
             for e in run.history() {
-                self.trace.fold(e.event_id as u64 ^ ((e.event_type() as u64) << 32) ^ e.event_time.as_nanos().rotate_left(7));
+                self.trace.fold(
+                    e.event_id as u64
+                        ^ ((e.event_type() as u64) << 32)
+                        ^ e.event_time.as_nanos().rotate_left(7),
+                );
             }
         }
-        let acknowledged_starts = self.workload.executions.iter().filter_map(|e| Some((e.workflow_id.clone(), e.run_id.clone()?))).collect();
+        let acknowledged_starts = self
+            .workload
+            .executions
+            .iter()
+            .filter_map(|e| Some((e.workflow_id.clone(), e.run_id.clone()?)))
+            .collect();
         self.stats.messages = self.net.messages_sent();
         RunResult {
             seed: self.seed,
@@ -340,7 +423,9 @@ impl<'s> World<'s> {
             end_time,
             heal_time: self.heal_at,
             liveness_deadline: self.deadline,
-            faults: FaultSchedule { faults: self.faults.realised().to_vec() },
+            faults: FaultSchedule {
+                faults: self.faults.realised().to_vec(),
+            },
             fault_counts: self.faults.counts(),
             store,
             acknowledged_signals: self.acknowledged_signals,
@@ -360,15 +445,28 @@ impl<'s> World<'s> {
             Step::ServiceWake => self.service_wake(),
             Step::ClientOp(op) => self.client_send(op),
             Step::CallTimeout(call) => self.call_timed_out(call),
-            Step::Poll { worker, incarnation, poller } => self.poll(worker, incarnation, poller),
-            Step::ActivityFinish { worker, incarnation, slot } => self.activity_finish(worker, incarnation, slot),
-            Step::Heartbeat { worker, incarnation, slot } => self.heartbeat(worker, incarnation, slot),
+            Step::Poll {
+                worker,
+                incarnation,
+                poller,
+            } => self.poll(worker, incarnation, poller),
+            Step::ActivityFinish {
+                worker,
+                incarnation,
+                slot,
+            } => self.activity_finish(worker, incarnation, slot),
+            Step::Heartbeat {
+                worker,
+                incarnation,
+                slot,
+            } => self.heartbeat(worker, incarnation, slot),
             Step::Fault(i) => self.apply_fault(i),
             Step::RestartWorker(w) => self.restart_worker(w),
             Step::RestartService => self.restart_service(),
             Step::Heal => {
                 self.net.heal();
-                self.trace.record(self.now(), [10, 0, 0], || "heal: faults stop".into());
+                self.trace
+                    .record(self.now(), [10, 0, 0], || "heal: faults stop".into());
             }
             Step::Check => return self.check_done(),
         }
@@ -381,12 +479,24 @@ impl<'s> World<'s> {
         let number = self.net.next_message_number();
         let now = self.now();
         if !self.net.connected(now, from, to) {
-            self.trace.record(now, [1, number, 1], || format!("msg#{number} {} -> {} cut by partition", node_name(from), node_name(to)));
+            self.trace.record(now, [1, number, 1], || {
+                format!(
+                    "msg#{number} {} -> {} cut by partition",
+                    node_name(from),
+                    node_name(to)
+                )
+            });
             return;
         }
         let fate = self.faults.message_fate(now, number);
         if fate.dropped {
-            self.trace.record(now, [1, number, 2], || format!("msg#{number} {} -> {} dropped", node_name(from), node_name(to)));
+            self.trace.record(now, [1, number, 2], || {
+                format!(
+                    "msg#{number} {} -> {} dropped",
+                    node_name(from),
+                    node_name(to)
+                )
+            });
             return;
         }
         let delay = self.net.latency() + fate.extra_delay;
@@ -396,9 +506,21 @@ impl<'s> World<'s> {
                 Message::Response(c, r) => Message::Response(*c, r.clone()),
             };
             let delay2 = self.net.latency() + fate.extra_delay;
-            self.sched.after(delay2, Step::Deliver { to, msg: Box::new(copy) });
+            self.sched.after(
+                delay2,
+                Step::Deliver {
+                    to,
+                    msg: Box::new(copy),
+                },
+            );
         }
-        self.sched.after(delay, Step::Deliver { to, msg: Box::new(msg) });
+        self.sched.after(
+            delay,
+            Step::Deliver {
+                to,
+                msg: Box::new(msg),
+            },
+        );
     }
 
     fn deliver(&mut self, to: NodeId, msg: Message) {
@@ -416,7 +538,9 @@ impl<'s> World<'s> {
                 self.service_handle(call, request, from);
             }
             Message::Response(call, response) => {
-                let Some(c) = self.calls.get(&call.0) else { return };
+                let Some(c) = self.calls.get(&call.0) else {
+                    return;
+                };
                 if c.node != to || !self.net.connected(now, SERVICE, to) {
                     return;
                 }
@@ -426,22 +550,44 @@ impl<'s> World<'s> {
         }
     }
 
-    fn new_call(&mut self, node: NodeId, incarnation: u32, purpose: CallPurpose, timeout: Duration) -> CallId {
+    fn new_call(
+        &mut self,
+        node: NodeId,
+        incarnation: u32,
+        purpose: CallPurpose,
+        timeout: Duration,
+    ) -> CallId {
         self.next_call += 1;
         let id = self.next_call;
-        self.calls.insert(id, Call { node, incarnation, purpose });
+        self.calls.insert(
+            id,
+            Call {
+                node,
+                incarnation,
+                purpose,
+            },
+        );
         self.sched.after(timeout, Step::CallTimeout(id));
         CallId(id)
     }
 
-    fn call_service(&mut self, node: NodeId, incarnation: u32, purpose: CallPurpose, timeout: Duration, request: Request) {
+    fn call_service(
+        &mut self,
+        node: NodeId,
+        incarnation: u32,
+        purpose: CallPurpose,
+        timeout: Duration,
+        request: Request,
+    ) {
         let call = self.new_call(node, incarnation, purpose, timeout);
         self.send(node, SERVICE, Message::Request(call, request));
     }
 
     fn call_timed_out(&mut self, call: u64) {
         if let Some(c) = self.calls.remove(&call) {
-            self.trace.record(self.now(), [2, call, 0], || format!("call#{call} of {} timed out", node_name(c.node)));
+            self.trace.record(self.now(), [2, call, 0], || {
+                format!("call#{call} of {} timed out", node_name(c.node))
+            });
             self.on_response(c, CallId(call), Response::Error(ServiceError::Unavailable));
         }
     }
@@ -450,15 +596,26 @@ impl<'s> World<'s> {
 
     fn service_handle(&mut self, call: CallId, request: Request, from: NodeId) {
         let now = self.now();
-        let Some(service) = self.service.as_mut() else { return };
-        self.trace.record(now, [3, call.0, from as u64], || format!("service <- {} call#{}: {}", node_name(from), call.0, request_name(&request)));
+        let Some(service) = self.service.as_mut() else {
+            return;
+        };
+        self.trace.record(now, [3, call.0, from as u64], || {
+            format!(
+                "service <- {} call#{}: {}",
+                node_name(from),
+                call.0,
+                request_name(&request)
+            )
+        });
         let mut out = std::mem::take(&mut self.out);
         service.handle(now, call, request, &mut out);
         if self.crash_after_commit {
             self.crash_after_commit = false;
             out.clear();
             self.out = out;
-            self.trace.record(now, [4, call.0, 1], || "service crashed after committing, before answering".into());
+            self.trace.record(now, [4, call.0, 1], || {
+                "service crashed after committing, before answering".into()
+            });
             return self.crash_service();
         }
         self.parked_at_service.insert(call.0);
@@ -470,7 +627,9 @@ impl<'s> World<'s> {
     fn route_service_output(&mut self, out: &mut Vec<(CallId, Response)>) {
         for (call, response) in out.drain(..) {
             self.parked_at_service.remove(&call.0);
-            let Some(to) = self.calls.get(&call.0).map(|c| c.node) else { continue };
+            let Some(to) = self.calls.get(&call.0).map(|c| c.node) else {
+                continue;
+            };
             self.send(SERVICE, to, Message::Response(call, response));
         }
     }
@@ -490,17 +649,23 @@ impl<'s> World<'s> {
         if self.service_wake_at.is_some_and(|w| w <= now) {
             self.service_wake_at = None;
         }
-        let Some(service) = self.service.as_mut() else { return };
+        let Some(service) = self.service.as_mut() else {
+            return;
+        };
         let mut out = std::mem::take(&mut self.out);
         service.advance(now, &mut out);
-        self.trace.record(now, [5, out.len() as u64, 0], || "service wakes for its timers".into());
+        self.trace.record(now, [5, out.len() as u64, 0], || {
+            "service wakes for its timers".into()
+        });
         self.route_service_output(&mut out);
         self.out = out;
         self.schedule_service_wake();
     }
 
     fn crash_service(&mut self) {
-        let Some(service) = self.service.take() else { return };
+        let Some(service) = self.service.take() else {
+            return;
+        };
         self.crashed_store = Some(service.into_store());
         self.service_wake_at = None;
         // Open connections to the crashed process fail at once.
@@ -508,17 +673,29 @@ impl<'s> World<'s> {
         for call in parked {
             if let Some(to) = self.calls.get(&call).map(|c| c.node) {
                 let delay = self.net.latency();
-                self.sched.after(delay, Step::Deliver { to, msg: Box::new(Message::Response(CallId(call), Response::Error(ServiceError::Unavailable))) });
+                self.sched.after(
+                    delay,
+                    Step::Deliver {
+                        to,
+                        msg: Box::new(Message::Response(
+                            CallId(call),
+                            Response::Error(ServiceError::Unavailable),
+                        )),
+                    },
+                );
             }
         }
     }
 
     fn restart_service(&mut self) {
-        let Some(store) = self.crashed_store.take() else { return };
+        let Some(store) = self.crashed_store.take() else {
+            return;
+        };
         let now = self.now();
         self.service = Some(Service::recover(self.service_config.clone(), store, now));
         self.stats.service_restarts += 1;
-        self.trace.record(now, [6, 0, 0], || "service restarts from its store".into());
+        self.trace
+            .record(now, [6, 0, 0], || "service restarts from its store".into());
         self.schedule_service_wake();
     }
 
@@ -536,9 +713,15 @@ impl<'s> World<'s> {
                 w.up = false;
                 w.incarnation += 1;
                 w.activities.clear();
-                self.sched.after(Duration::from_millis(*down_ms), Step::RestartWorker(*worker));
+                self.sched.after(
+                    Duration::from_millis(*down_ms),
+                    Step::RestartWorker(*worker),
+                );
             }
-            Fault::CrashService { down_ms, after_commit } => {
+            Fault::CrashService {
+                down_ms,
+                after_commit,
+            } => {
                 if self.service.is_none() {
                     return;
                 }
@@ -547,15 +730,19 @@ impl<'s> World<'s> {
                 } else {
                     self.crash_service();
                 }
-                self.sched.after(Duration::from_millis(*down_ms), Step::RestartService);
+                self.sched
+                    .after(Duration::from_millis(*down_ms), Step::RestartService);
             }
             Fault::Partition { node, duration_ms } => {
-                let id = node_by_name(node, self.workers.len() as u32).expect("validated when the world was built");
-                self.net.partition(id, now + Duration::from_millis(*duration_ms));
+                let id = node_by_name(node, self.workers.len() as u32)
+                    .expect("validated when the world was built");
+                self.net
+                    .partition(id, now + Duration::from_millis(*duration_ms));
             }
             _ => unreachable!("only timed faults are planned"),
         }
-        self.trace.record(now, [7, index as u64, 0], || format!("fault: {fault:?}"));
+        self.trace
+            .record(now, [7, index as u64, 0], || format!("fault: {fault:?}"));
         self.faults.record_timed(now, fault);
     }
 
@@ -566,12 +753,22 @@ impl<'s> World<'s> {
             return;
         }
         node.up = true;
-        node.worker = WorkflowWorker::new(&node.identity, node.registry.clone(), node.cache_capacity);
+        node.worker =
+            WorkflowWorker::new(&node.identity, node.registry.clone(), node.cache_capacity);
         let incarnation = node.incarnation;
         self.stats.worker_restarts += 1;
-        self.trace.record(now, [8, w as u64, 0], || format!("{} restarts with an empty cache", node_name(2 + w)));
+        self.trace.record(now, [8, w as u64, 0], || {
+            format!("{} restarts with an empty cache", node_name(2 + w))
+        });
         for p in 0..self.workers[w as usize].pollers.len() as u32 {
-            self.sched.after(Duration::ZERO, Step::Poll { worker: w, incarnation, poller: p });
+            self.sched.after(
+                Duration::ZERO,
+                Step::Poll {
+                    worker: w,
+                    incarnation,
+                    poller: p,
+                },
+            );
         }
     }
 
@@ -586,15 +783,36 @@ impl<'s> World<'s> {
         let namespace = Namespace::default();
         let identity = node.identity.clone();
         let request = match p.kind {
-            PollerKind::Workflow => Request::PollWorkflowTaskQueue(PollWorkflowTaskQueueRequest { namespace, task_queue: p.queue.clone(), identity }),
-            PollerKind::Activity => Request::PollActivityTaskQueue(PollActivityTaskQueueRequest { namespace, task_queue: p.queue.clone(), identity }),
+            PollerKind::Workflow => Request::PollWorkflowTaskQueue(PollWorkflowTaskQueueRequest {
+                namespace,
+                task_queue: p.queue.clone(),
+                identity,
+            }),
+            PollerKind::Activity => Request::PollActivityTaskQueue(PollActivityTaskQueueRequest {
+                namespace,
+                task_queue: p.queue.clone(),
+                identity,
+            }),
         };
-        self.call_service(2 + w, incarnation, CallPurpose::Poll { poller }, POLL_RPC_TIMEOUT, request);
+        self.call_service(
+            2 + w,
+            incarnation,
+            CallPurpose::Poll { poller },
+            POLL_RPC_TIMEOUT,
+            request,
+        );
     }
 
     fn on_response(&mut self, call: Call, id: CallId, response: Response) {
         let now = self.now();
-        self.trace.record(now, [9, id.0, call.node as u64], || format!("{} <- call#{}: {}", node_name(call.node), id.0, response_name(&response)));
+        self.trace.record(now, [9, id.0, call.node as u64], || {
+            format!(
+                "{} <- call#{}: {}",
+                node_name(call.node),
+                id.0,
+                response_name(&response)
+            )
+        });
         if call.node == CLIENT {
             if let CallPurpose::Client { op } = call.purpose {
                 self.client_answer(op, response);
@@ -618,25 +836,57 @@ impl<'s> World<'s> {
                         self.activity_task(w, *task);
                         Duration::ZERO
                     }
-                    Response::PollWorkflowTaskQueue(None) | Response::PollActivityTaskQueue(None) => Duration::ZERO,
+                    Response::PollWorkflowTaskQueue(None)
+                    | Response::PollActivityTaskQueue(None) => Duration::ZERO,
                     _ => Duration::from_secs(1),
                 };
-                self.sched.after(again, Step::Poll { worker: w, incarnation, poller });
+                self.sched.after(
+                    again,
+                    Step::Poll {
+                        worker: w,
+                        incarnation,
+                        poller,
+                    },
+                );
             }
             CallPurpose::Respond { request, attempts } => {
-                if response == Response::Error(ServiceError::Unavailable) && attempts < RESPOND_ATTEMPTS {
-                    self.call_service(call.node, incarnation, CallPurpose::Respond { request: request.clone(), attempts: attempts + 1 }, RESPOND_RPC_TIMEOUT, request);
+                if response == Response::Error(ServiceError::Unavailable)
+                    && attempts < RESPOND_ATTEMPTS
+                {
+                    self.call_service(
+                        call.node,
+                        incarnation,
+                        CallPurpose::Respond {
+                            request: request.clone(),
+                            attempts: attempts + 1,
+                        },
+                        RESPOND_RPC_TIMEOUT,
+                        request,
+                    );
                 }
             }
             CallPurpose::Heartbeat { slot } => {
-                let Some(Some(run)) = self.workers[w as usize].activities.get_mut(slot as usize) else { return };
+                let Some(Some(run)) = self.workers[w as usize].activities.get_mut(slot as usize)
+                else {
+                    return;
+                };
                 match response {
-                    Response::RecordActivityTaskHeartbeat(r) if r.cancel_requested && !run.cancel_requested => {
+                    Response::RecordActivityTaskHeartbeat(r)
+                        if r.cancel_requested && !run.cancel_requested =>
+                    {
                         run.cancel_requested = true;
                         run.finish_at = now;
-                        self.sched.after(Duration::ZERO, Step::ActivityFinish { worker: w, incarnation, slot });
+                        self.sched.after(
+                            Duration::ZERO,
+                            Step::ActivityFinish {
+                                worker: w,
+                                incarnation,
+                                slot,
+                            },
+                        );
                     }
-                    Response::Error(ServiceError::TaskNotFound(_)) | Response::Error(ServiceError::NotFound(_)) => {
+                    Response::Error(ServiceError::TaskNotFound(_))
+                    | Response::Error(ServiceError::NotFound(_)) => {
                         // The attempt is over at the Service (timed out or closed): abandon it.
                         self.workers[w as usize].activities[slot as usize] = None;
                     }
@@ -652,7 +902,16 @@ impl<'s> World<'s> {
         let node = &mut self.workers[w as usize];
         let request = node.worker.process(task);
         let incarnation = node.incarnation;
-        self.call_service(2 + w, incarnation, CallPurpose::Respond { request: request.clone(), attempts: 1 }, RESPOND_RPC_TIMEOUT, request);
+        self.call_service(
+            2 + w,
+            incarnation,
+            CallPurpose::Respond {
+                request: request.clone(),
+                attempts: 1,
+            },
+            RESPOND_RPC_TIMEOUT,
+            request,
+        );
     }
 
     fn activity_task(&mut self, w: u32, task: PollActivityTaskQueueResponse) {
@@ -662,18 +921,32 @@ impl<'s> World<'s> {
         let fault = self.faults.activity_fault(now, self.activity_attempts);
         let heartbeat_timeout = task.heartbeat_timeout;
         let mut duration = match heartbeat_timeout {
-            Some(h) => Duration::from_nanos(self.activity_rng.range(1_000_000, (h.as_nanos() as u64).saturating_mul(3).max(1_000_000))),
+            Some(h) => Duration::from_nanos(self.activity_rng.range(
+                1_000_000,
+                (h.as_nanos() as u64).saturating_mul(3).max(1_000_000),
+            )),
             None => Duration::from_micros(self.activity_rng.range(1_000, 200_000)),
         };
         let node = &mut self.workers[w as usize];
         let outcome = match fault {
-            Some(ActivityFault::Fail) => ActivityOutcome::Failed(Failure::application("InjectedFailure", "injected retryable activity failure")),
-            Some(ActivityFault::FailNonRetryable) => ActivityOutcome::Failed(Failure::non_retryable("InjectedFatal", "injected non-retryable activity failure")),
-            Some(ActivityFault::Panic) => ActivityOutcome::Failed(Failure::application("PanicError", "activity panicked: injected panic")),
+            Some(ActivityFault::Fail) => ActivityOutcome::Failed(Failure::application(
+                "InjectedFailure",
+                "injected retryable activity failure",
+            )),
+            Some(ActivityFault::FailNonRetryable) => ActivityOutcome::Failed(
+                Failure::non_retryable("InjectedFatal", "injected non-retryable activity failure"),
+            ),
+            Some(ActivityFault::Panic) => ActivityOutcome::Failed(Failure::application(
+                "PanicError",
+                "activity panicked: injected panic",
+            )),
             _ => execute_activity(&node.registry, &task),
         };
         if fault == Some(ActivityFault::Slow) {
-            let limit = task.start_to_close_timeout.or(task.schedule_to_close_timeout).unwrap_or(Duration::from_secs(3600));
+            let limit = task
+                .start_to_close_timeout
+                .or(task.schedule_to_close_timeout)
+                .unwrap_or(Duration::from_secs(3600));
             duration = limit + Duration::from_millis(self.activity_rng.range(1, 5_000));
         }
         let heartbeat_every = match (heartbeat_timeout, fault) {
@@ -686,13 +959,33 @@ impl<'s> World<'s> {
             (Some(h), _) => Some((h / 2).max(Duration::from_millis(1))),
             (None, _) => None,
         };
-        let run = RunningActivity { token: task.task_token.clone(), outcome, finish_at: now + duration, heartbeat_every, cancel_requested: false };
+        let run = RunningActivity {
+            token: task.task_token.clone(),
+            outcome,
+            finish_at: now + duration,
+            heartbeat_every,
+            cancel_requested: false,
+        };
         let slot = node.store_activity(run);
         let incarnation = node.incarnation;
-        self.sched.after(duration, Step::ActivityFinish { worker: w, incarnation, slot });
+        self.sched.after(
+            duration,
+            Step::ActivityFinish {
+                worker: w,
+                incarnation,
+                slot,
+            },
+        );
         if let Some(every) = heartbeat_every {
             if every < duration {
-                self.sched.after(every, Step::Heartbeat { worker: w, incarnation, slot });
+                self.sched.after(
+                    every,
+                    Step::Heartbeat {
+                        worker: w,
+                        incarnation,
+                        slot,
+                    },
+                );
             }
         }
     }
@@ -703,13 +996,34 @@ impl<'s> World<'s> {
         if !node.up || node.incarnation != incarnation {
             return;
         }
-        let Some(Some(run)) = node.activities.get(slot as usize) else { return };
-        let Some(every) = run.heartbeat_every else { return };
-        let request = Request::RecordActivityTaskHeartbeat(RecordActivityTaskHeartbeatRequest { task_token: run.token.clone(), details: None, identity: node.identity.clone() });
+        let Some(Some(run)) = node.activities.get(slot as usize) else {
+            return;
+        };
+        let Some(every) = run.heartbeat_every else {
+            return;
+        };
+        let request = Request::RecordActivityTaskHeartbeat(RecordActivityTaskHeartbeatRequest {
+            task_token: run.token.clone(),
+            details: None,
+            identity: node.identity.clone(),
+        });
         if now + every < run.finish_at {
-            self.sched.after(every, Step::Heartbeat { worker: w, incarnation, slot });
+            self.sched.after(
+                every,
+                Step::Heartbeat {
+                    worker: w,
+                    incarnation,
+                    slot,
+                },
+            );
         }
-        self.call_service(2 + w, incarnation, CallPurpose::Heartbeat { slot }, RESPOND_RPC_TIMEOUT, request);
+        self.call_service(
+            2 + w,
+            incarnation,
+            CallPurpose::Heartbeat { slot },
+            RESPOND_RPC_TIMEOUT,
+            request,
+        );
     }
 
     fn activity_finish(&mut self, w: u32, incarnation: u32, slot: u32) {
@@ -718,7 +1032,13 @@ impl<'s> World<'s> {
         if !node.up || node.incarnation != incarnation {
             return;
         }
-        let Some(run) = node.activities.get_mut(slot as usize).and_then(Option::take) else { return };
+        let Some(run) = node
+            .activities
+            .get_mut(slot as usize)
+            .and_then(Option::take)
+        else {
+            return;
+        };
         if run.finish_at > now {
             // Finished early by a cancel; this is the original, now stale, finish step.
             node.activities[slot as usize] = Some(run);
@@ -727,21 +1047,48 @@ impl<'s> World<'s> {
         let identity = node.identity.clone();
         let task_token = run.token;
         let request = if run.cancel_requested {
-            Request::RespondActivityTaskCanceled(RespondActivityTaskCanceledRequest { task_token, details: None, identity })
+            Request::RespondActivityTaskCanceled(RespondActivityTaskCanceledRequest {
+                task_token,
+                details: None,
+                identity,
+            })
         } else {
             match run.outcome {
-                ActivityOutcome::Completed(result) => Request::RespondActivityTaskCompleted(RespondActivityTaskCompletedRequest { task_token, result, identity }),
-                ActivityOutcome::Failed(failure) => Request::RespondActivityTaskFailed(RespondActivityTaskFailedRequest { task_token, failure, identity }),
+                ActivityOutcome::Completed(result) => {
+                    Request::RespondActivityTaskCompleted(RespondActivityTaskCompletedRequest {
+                        task_token,
+                        result,
+                        identity,
+                    })
+                }
+                ActivityOutcome::Failed(failure) => {
+                    Request::RespondActivityTaskFailed(RespondActivityTaskFailedRequest {
+                        task_token,
+                        failure,
+                        identity,
+                    })
+                }
             }
         };
-        self.call_service(2 + w, incarnation, CallPurpose::Respond { request: request.clone(), attempts: 1 }, RESPOND_RPC_TIMEOUT, request);
+        self.call_service(
+            2 + w,
+            incarnation,
+            CallPurpose::Respond {
+                request: request.clone(),
+                attempts: 1,
+            },
+            RESPOND_RPC_TIMEOUT,
+            request,
+        );
     }
 
     // ---- client --------------------------------------------------------
 
     fn client_send(&mut self, op: u32) {
         let index = op as usize;
-        if self.next_op == index + 1 || (self.workload.ops[index].attempts == 0 && self.next_op <= index) {
+        if self.next_op == index + 1
+            || (self.workload.ops[index].attempts == 0 && self.next_op <= index)
+        {
             // First send of this op: queue the next op in time order.
             if let Some(next) = self.workload.ops.get(self.next_op) {
                 self.sched.at(next.at, Step::ClientOp(self.next_op as u32));
@@ -757,7 +1104,10 @@ impl<'s> World<'s> {
         let e = &self.workload.executions[o.execution as usize];
         let g = &self.scenario.workflows[e.group];
         let namespace = Namespace::default();
-        let current = WorkflowExecution { workflow_id: e.workflow_id.clone(), run_id: RunId::new("") };
+        let current = WorkflowExecution {
+            workflow_id: e.workflow_id.clone(),
+            run_id: RunId::new(""),
+        };
         let identity = "client".to_string();
         let request = match &o.kind {
             OpKind::Start => Request::StartWorkflowExecution(StartWorkflowExecutionRequest {
@@ -774,32 +1124,48 @@ impl<'s> World<'s> {
                 workflow_id_reuse_policy: WorkflowIdReusePolicy::AllowDuplicate,
                 retry_policy: g.retry_policy.clone(),
                 cron_schedule: g.cron_schedule.clone(),
-                memo: g.memo.iter().map(|(k, v)| (k.clone(), Payload::new(v.clone()))).collect(),
+                memo: g
+                    .memo
+                    .iter()
+                    .map(|(k, v)| (k.clone(), Payload::new(v.clone())))
+                    .collect(),
             }),
-            OpKind::Signal { name, input } => Request::SignalWorkflowExecution(SignalWorkflowExecutionRequest {
-                namespace,
-                workflow_execution: current,
-                signal_name: name.to_string(),
-                input: input.clone(),
-                identity,
-                request_id,
-            }),
-            OpKind::Cancel => Request::RequestCancelWorkflowExecution(RequestCancelWorkflowExecutionRequest {
-                namespace,
-                workflow_execution: current,
-                identity,
-                request_id,
-                reason: "scenario cancel".into(),
-            }),
-            OpKind::Terminate => Request::TerminateWorkflowExecution(TerminateWorkflowExecutionRequest {
-                namespace,
-                workflow_execution: current,
-                reason: "scenario terminate".into(),
-                details: None,
-                identity,
-            }),
+            OpKind::Signal { name, input } => {
+                Request::SignalWorkflowExecution(SignalWorkflowExecutionRequest {
+                    namespace,
+                    workflow_execution: current,
+                    signal_name: name.to_string(),
+                    input: input.clone(),
+                    identity,
+                    request_id,
+                })
+            }
+            OpKind::Cancel => {
+                Request::RequestCancelWorkflowExecution(RequestCancelWorkflowExecutionRequest {
+                    namespace,
+                    workflow_execution: current,
+                    identity,
+                    request_id,
+                    reason: "scenario cancel".into(),
+                })
+            }
+            OpKind::Terminate => {
+                Request::TerminateWorkflowExecution(TerminateWorkflowExecutionRequest {
+                    namespace,
+                    workflow_execution: current,
+                    reason: "scenario terminate".into(),
+                    details: None,
+                    identity,
+                })
+            }
         };
-        self.call_service(CLIENT, 0, CallPurpose::Client { op }, CLIENT_RPC_TIMEOUT, request);
+        self.call_service(
+            CLIENT,
+            0,
+            CallPurpose::Client { op },
+            CLIENT_RPC_TIMEOUT,
+            request,
+        );
     }
 
     fn client_answer(&mut self, op: u32, response: Response) {
@@ -819,7 +1185,8 @@ impl<'s> World<'s> {
                 o.state = OpState::Acknowledged;
                 if let OpKind::Signal { name, input } = &o.kind {
                     let id = self.workload.executions[execution].workflow_id.clone();
-                    self.acknowledged_signals.push((id, name.clone(), input.clone()));
+                    self.acknowledged_signals
+                        .push((id, name.clone(), input.clone()));
                 }
                 false
             }
@@ -829,7 +1196,9 @@ impl<'s> World<'s> {
             }
             Response::Error(ServiceError::Unavailable) => true,
             Response::Error(ServiceError::NotFound(_)) if !started => true,
-            Response::Error(ServiceError::WorkflowExecutionAlreadyStarted { run_id }) if matches!(o.kind, OpKind::Start) => {
+            Response::Error(ServiceError::WorkflowExecutionAlreadyStarted { run_id })
+                if matches!(o.kind, OpKind::Start) =>
+            {
                 o.state = OpState::Acknowledged;
                 self.workload.executions[execution].run_id = Some(run_id);
                 false
@@ -840,7 +1209,8 @@ impl<'s> World<'s> {
             }
         };
         if retry {
-            let backoff = Duration::from_millis(500 * (1u64 << o.attempts.min(5))).min(Duration::from_secs(10));
+            let backoff = Duration::from_millis(500 * (1u64 << o.attempts.min(5)))
+                .min(Duration::from_secs(10));
             self.sched.after(backoff, Step::ClientOp(op));
         }
     }
@@ -849,7 +1219,12 @@ impl<'s> World<'s> {
 
     fn check_done(&mut self) -> bool {
         let now = self.now();
-        let ops_settled = self.next_op >= self.workload.ops.len() && self.workload.ops.iter().all(|o| o.state != OpState::Pending);
+        let ops_settled = self.next_op >= self.workload.ops.len()
+            && self
+                .workload
+                .ops
+                .iter()
+                .all(|o| o.state != OpState::Pending);
         if ops_settled && now >= self.heal_at.min(self.workload.last_op_time()) {
             let store = match (&self.service, &self.crashed_store) {
                 (Some(s), _) => s.store(),
@@ -887,13 +1262,24 @@ fn request_name(r: &Request) -> &'static str {
 
 fn response_name(r: &Response) -> String {
     match r {
-        Response::PollWorkflowTaskQueue(Some(t)) => format!("workflow task for {} (attempt {})", t.workflow_execution, t.attempt),
-        Response::PollActivityTaskQueue(Some(t)) => format!("activity task {} for {} (attempt {})", t.activity_type, t.workflow_execution, t.attempt),
-        Response::PollWorkflowTaskQueue(None) | Response::PollActivityTaskQueue(None) => "empty poll".into(),
+        Response::PollWorkflowTaskQueue(Some(t)) => format!(
+            "workflow task for {} (attempt {})",
+            t.workflow_execution, t.attempt
+        ),
+        Response::PollActivityTaskQueue(Some(t)) => format!(
+            "activity task {} for {} (attempt {})",
+            t.activity_type, t.workflow_execution, t.attempt
+        ),
+        Response::PollWorkflowTaskQueue(None) | Response::PollActivityTaskQueue(None) => {
+            "empty poll".into()
+        }
         Response::Error(e) => format!("error: {e}"),
         other => {
             let text = format!("{other:?}");
-            text.split(['(', ' ', '{']).next().unwrap_or_default().to_string()
+            text.split(['(', ' ', '{'])
+                .next()
+                .unwrap_or_default()
+                .to_string()
         }
     }
 }
