@@ -1,0 +1,141 @@
+//! [`WorkflowWorker`]: answers workflow tasks. It keeps running instances
+//! in a sticky cache, continues a cached run with only the new events,
+//! replays from event 1 after a cache miss, and turns nondeterminism and
+//! panics into failed workflow tasks.
+
+use super::cache::RunCache;
+use super::replay::ReplayError;
+use super::run::RunInstance;
+use crate::model::*;
+use crate::service::api::*;
+use crate::workflow::Registry;
+use std::rc::Rc;
+
+/// A worker process's workflow side.
+pub struct WorkflowWorker {
+    identity: String,
+    sticky_queue: TaskQueue,
+    registry: Rc<Registry>,
+    cache: RunCache,
+}
+
+impl WorkflowWorker {
+    /// A worker named `identity` keeping up to `cache_capacity` runs cached.
+    pub fn new(identity: &str, registry: Rc<Registry>, cache_capacity: usize) -> WorkflowWorker {
+        WorkflowWorker {
+            identity: identity.to_owned(),
+            sticky_queue: TaskQueue::new(format!("{identity}-sticky")),
+            registry,
+            cache: RunCache::new(cache_capacity),
+        }
+    }
+
+    /// This worker's sticky queue (`<identity>-sticky`).
+    pub fn sticky_queue(&self) -> &TaskQueue {
+        &self.sticky_queue
+    }
+
+    /// Answers one workflow task: RespondWorkflowTaskCompleted with the
+    /// commands, or RespondWorkflowTaskFailed with the cause.
+    pub fn process(&mut self, task: &PollWorkflowTaskQueueResponse) -> Request {
+        match self.run_task(task) {
+            Ok(commands) => {
+                Request::RespondWorkflowTaskCompleted(RespondWorkflowTaskCompletedRequest {
+                    task_token: task.task_token.clone(),
+                    commands,
+                    identity: self.identity.clone(),
+                    sticky_task_queue: Some(self.sticky_queue.clone()),
+                })
+            }
+            Err((cause, failure)) => {
+                Request::RespondWorkflowTaskFailed(RespondWorkflowTaskFailedRequest {
+                    task_token: task.task_token.clone(),
+                    cause,
+                    failure,
+                    identity: self.identity.clone(),
+                })
+            }
+        }
+    }
+
+    /// Drops the cached run, if any.
+    pub fn evict(&mut self, execution: &WorkflowExecution) {
+        self.cache.evict(execution);
+    }
+
+    /// How many runs are cached.
+    pub fn cache_len(&self) -> usize {
+        self.cache.len()
+    }
+
+    fn run_task(
+        &mut self,
+        task: &PollWorkflowTaskQueueResponse,
+    ) -> Result<Vec<Command>, (WorkflowTaskFailedCause, Failure)> {
+        let execution = &task.workflow_execution;
+        let mut run = match self.cache.take(execution) {
+            Some(run) if continues_cached_run(&run, task) => run,
+            _ if task.first_event_id != 1 => {
+                return Err((
+                    WorkflowTaskFailedCause::ResetStickyTaskQueue,
+                    Failure::application(
+                        "ResetStickyTaskQueue",
+                        format!("run {execution} is not cached here; a full history is needed"),
+                    ),
+                ))
+            }
+            _ => {
+                let first = task
+                    .history
+                    .first()
+                    .ok_or_else(|| task_failure(&malformed("the task has no history")))?;
+                RunInstance::new(&self.registry, first, Some(execution))
+                    .map_err(|e| task_failure(&e))?
+            }
+        };
+        let commands = run.feed(&task.history).map_err(|e| task_failure(&e))?;
+        let Some(commands) = commands.filter(|_| run.last_event_id() == task.started_event_id)
+        else {
+            return Err(task_failure(&malformed(&format!(
+                "the history does not end with the task's WorkflowTaskStarted (event {})",
+                task.started_event_id
+            ))));
+        };
+        if run.result().is_none() {
+            self.cache.put(execution.clone(), run);
+        }
+        Ok(commands)
+    }
+}
+
+/// Whether a sticky task carries exactly the events after the cached run's
+/// last task, starting with that task's completion.
+fn continues_cached_run(run: &RunInstance, task: &PollWorkflowTaskQueueResponse) -> bool {
+    task.first_event_id == run.last_event_id() + 1
+        && matches!(
+            task.history.first().map(|e| &e.attributes),
+            Some(EventAttributes::WorkflowTaskCompleted { started_event_id, .. }) if *started_event_id == run.last_event_id()
+        )
+}
+
+fn malformed(why: &str) -> ReplayError {
+    ReplayError::MalformedHistory(why.to_owned())
+}
+
+/// The cause and failure of a workflow task the code could not complete.
+fn task_failure(error: &ReplayError) -> (WorkflowTaskFailedCause, Failure) {
+    match error {
+        ReplayError::Nondeterminism { .. } => (
+            WorkflowTaskFailedCause::NonDeterministicError,
+            Failure::application("NondeterminismError", error.to_string()),
+        ),
+        ReplayError::WorkflowPanicked(_) => (
+            WorkflowTaskFailedCause::WorkflowWorkerUnhandledFailure,
+            Failure::application("PanicError", error.to_string()),
+        ),
+        ReplayError::UnknownWorkflowType(_) | ReplayError::MalformedHistory(_) => (
+            WorkflowTaskFailedCause::WorkflowWorkerUnhandledFailure,
+            Failure::application("WorkflowTaskError", error.to_string()),
+        ),
+    }
+}
