@@ -1,0 +1,287 @@
+//! Replay of hand-built histories: matching, nondeterminism, markers,
+//! random numbers, and robustness against malformed histories.
+
+mod worker_support;
+
+use std::cell::Cell;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+use tempest::model::*;
+use tempest::worker::{replay, ReplayError, WorkflowWorker};
+use tempest::workflow::library::two_activities_changed;
+use tempest::workflow::{Registry, WfContext, WfResult};
+use worker_support::*;
+
+/// A complete, recorded two_activities history on input "Alice" (17 events).
+fn two_activities_history() -> Vec<Event> {
+    let mut h = HistoryBuilder::start("two_activities", "Alice");
+    h.wft_started_completed();
+    let a = h.activity_scheduled("1", "activity_a", "Alice");
+    h.activity_completed(a, "Alice A");
+    h.wft();
+    let b = h.activity_scheduled("2", "activity_b", "Alice A");
+    h.activity_completed(b, "Alice A B");
+    h.wft();
+    h.workflow_completed("Alice A B");
+    assert_eq!(h.last_id(), 17);
+    h.events()
+}
+
+#[test]
+fn full_replay_of_completed_two_activities_gives_same_result_and_no_new_commands() {
+    let outcome = replay(&Registry::library(), &two_activities_history()).expect("replays");
+    assert!(outcome.commands.is_empty());
+    assert_eq!(outcome.result, Some(Ok(Payload::from("Alice A B"))));
+}
+
+#[test]
+fn changed_definition_reports_nondeterminism_at_the_activity_scheduled_event() {
+    let mut registry = Registry::new();
+    registry.register_workflow("two_activities", two_activities_changed);
+    let error = replay(&registry, &two_activities_history()).unwrap_err();
+    let ReplayError::Nondeterminism {
+        event_id,
+        event_type,
+        expected,
+        produced,
+    } = &error
+    else {
+        panic!("expected nondeterminism, got {error}");
+    };
+    assert_eq!(
+        (*event_id, *event_type),
+        (5, EventType::ActivityTaskScheduled)
+    );
+    assert!(expected.contains("activity_a"), "{expected}");
+    assert!(produced.contains("activity_b"), "{produced}");
+    assert!(error.to_string().contains("event 5"), "{error}");
+}
+
+#[test]
+fn worker_fails_task_with_nondeterminism_cause_when_code_changed() {
+    let mut registry = Registry::new();
+    registry.register_workflow("two_activities", two_activities_changed);
+    let mut worker = WorkflowWorker::new("w", Rc::new(registry), 4);
+    let mut h = HistoryBuilder::start("two_activities", "Alice");
+    h.wft_started_completed();
+    let a = h.activity_scheduled("1", "activity_a", "Alice");
+    h.activity_completed(a, "Alice A");
+    h.wft_scheduled(1);
+    h.wft_started();
+    let failed = failed_task(worker.process(&h.task(1)));
+    assert_eq!(failed.cause, WorkflowTaskFailedCause::NonDeterministicError);
+    assert!(
+        failed
+            .failure
+            .message
+            .contains("event 5 (ActivityTaskScheduled)"),
+        "{}",
+        failed.failure.message
+    );
+    assert_eq!(worker.cache_len(), 0);
+}
+
+#[test]
+fn recorded_command_the_code_no_longer_produces_is_nondeterminism() {
+    let mut h = HistoryBuilder::start("two_activities", "Alice");
+    h.wft_started_completed();
+    h.activity_scheduled("1", "activity_a", "Alice");
+    h.timer_started("1", secs(5));
+    let error = replay(&Registry::library(), &h.events()).unwrap_err();
+    assert!(
+        matches!(
+            error,
+            ReplayError::Nondeterminism {
+                event_id: 6,
+                event_type: EventType::TimerStarted,
+                ..
+            }
+        ),
+        "{error}"
+    );
+}
+
+#[test]
+fn command_missing_from_a_completed_task_is_nondeterminism() {
+    let mut h = HistoryBuilder::start("two_activities", "Alice");
+    h.wft_started_completed();
+    h.signal("ignored", Payload::null());
+    let error = replay(&Registry::library(), &h.events()).unwrap_err();
+    let ReplayError::Nondeterminism {
+        event_id, produced, ..
+    } = &error
+    else {
+        panic!("{error}")
+    };
+    assert_eq!(*event_id, 5);
+    assert!(produced.contains("activity_a"), "{produced}");
+}
+
+#[test]
+fn partial_history_ending_at_a_started_task_returns_its_new_commands() {
+    let mut h = HistoryBuilder::start("two_activities", "Alice");
+    h.wft_started_completed();
+    let a = h.activity_scheduled("1", "activity_a", "Alice");
+    h.activity_completed(a, "Alice A");
+    h.wft_scheduled(1);
+    h.wft_started();
+    let outcome = replay(&Registry::library(), &h.events()).unwrap();
+    assert_eq!(outcome.commands.len(), 1);
+    assert_eq!(scheduled_activity(&outcome.commands[0]).0, "activity_b");
+    assert_eq!(outcome.result, None);
+}
+
+fn side_effect_workflow(
+    calls: Rc<Cell<i64>>,
+) -> impl Fn(WfContext, Payload) -> std::pin::Pin<Box<dyn std::future::Future<Output = WfResult>>> {
+    move |ctx, _input| {
+        let calls = calls.clone();
+        Box::pin(async move {
+            let value = ctx.side_effect(|| {
+                calls.set(calls.get() + 1);
+                Payload::from(7)
+            });
+            Ok(value)
+        })
+    }
+}
+
+#[test]
+fn side_effect_on_replay_returns_the_recorded_value_without_running() {
+    let calls = Rc::new(Cell::new(0));
+    let mut registry = Registry::new();
+    registry.register_workflow("side", side_effect_workflow(calls.clone()));
+    let mut h = HistoryBuilder::start("side", Payload::null());
+    h.wft_started_completed();
+    let details = BTreeMap::from([
+        ("data".to_owned(), Payload::from(42)),
+        ("seq".to_owned(), Payload::from(1)),
+    ]);
+    h.marker("SideEffect", details);
+    h.workflow_completed(42);
+    let outcome = replay(&registry, &h.events()).unwrap();
+    assert_eq!(outcome.result, Some(Ok(Payload::from(42))));
+    assert_eq!(calls.get(), 0);
+}
+
+#[test]
+fn side_effect_when_fresh_runs_once_and_records_a_marker() {
+    let calls = Rc::new(Cell::new(0));
+    let mut registry = Registry::new();
+    registry.register_workflow("side", side_effect_workflow(calls.clone()));
+    let mut h = HistoryBuilder::start("side", Payload::null());
+    h.wft_started();
+    let outcome = replay(&registry, &h.events()).unwrap();
+    assert_eq!(calls.get(), 1);
+    match &outcome.commands[..] {
+        [Command::RecordMarker {
+            marker_name,
+            details,
+            ..
+        }, Command::CompleteWorkflowExecution { result }] => {
+            assert_eq!(marker_name, "SideEffect");
+            assert_eq!(details["data"], Payload::from(7));
+            assert_eq!(*result, Payload::from(7));
+        }
+        other => panic!("unexpected commands {other:?}"),
+    }
+}
+
+async fn random_workflow(ctx: WfContext, _input: Payload) -> WfResult {
+    let first = ctx.random();
+    ctx.sleep(secs(1)).await?;
+    let second = ctx.random();
+    Ok(Payload::new(serde_json::json!([
+        first.to_string(),
+        second.to_string()
+    ])))
+}
+
+#[test]
+fn random_is_identical_on_replay() {
+    let mut registry = Registry::new();
+    registry.register_workflow("random", random_workflow);
+    let mut h = HistoryBuilder::start("random", Payload::null());
+    h.wft_started_completed();
+    let t = h.timer_started("1", secs(1));
+    h.timer_fired("1", t);
+    h.wft_scheduled(1);
+    h.wft_started();
+    let fresh = replay(&registry, &h.events()).unwrap();
+    let Some(Ok(values)) = fresh.result.clone() else {
+        panic!("{fresh:?}")
+    };
+    h.wft_completed();
+    h.workflow_completed(values.clone());
+    let replayed = replay(&registry, &h.events()).unwrap();
+    assert_eq!(replayed.result, Some(Ok(values.clone())));
+    assert_ne!(values.value()[0], values.value()[1]);
+}
+
+#[test]
+fn unknown_workflow_type_is_reported() {
+    let mut h = HistoryBuilder::start("nope", Payload::null());
+    h.wft_started();
+    assert_eq!(
+        replay(&Registry::library(), &h.events()),
+        Err(ReplayError::UnknownWorkflowType(WorkflowType::new("nope")))
+    );
+}
+
+#[test]
+fn malformed_histories_are_errors_not_panics() {
+    let registry = Registry::library();
+    assert!(matches!(
+        replay(&registry, &[]),
+        Err(ReplayError::MalformedHistory(_))
+    ));
+    let mut events = two_activities_history();
+    events.remove(7);
+    assert!(matches!(
+        replay(&registry, &events),
+        Err(ReplayError::MalformedHistory(_))
+    ));
+    let events = two_activities_history();
+    assert!(matches!(
+        replay(&registry, &events[1..]),
+        Err(ReplayError::MalformedHistory(_))
+    ));
+    let mut h = HistoryBuilder::start("two_activities", "Alice");
+    h.wft_started_completed();
+    h.activity_scheduled("1", "activity_a", "Alice");
+    h.activity_completed(99, "x");
+    assert!(matches!(
+        replay(&registry, &h.events()),
+        Err(ReplayError::MalformedHistory(_))
+    ));
+}
+
+#[test]
+fn failed_activity_reaches_code_wrapped_in_an_activity_failure() {
+    let mut h = HistoryBuilder::start("saga", serde_json::json!({"steps": 1, "fail_at": 0}));
+    h.wft_started_completed();
+    let s = h.activity_scheduled("1", "saga_step", Payload::null());
+    h.activity_failed(s, Failure::non_retryable("StepFailed", "step0 failed"));
+    h.wft_scheduled(1);
+    h.wft_started();
+    let outcome = replay(&Registry::library(), &h.events()).unwrap();
+    let [Command::FailWorkflowExecution { failure }] = &outcome.commands[..] else {
+        panic!("{outcome:?}")
+    };
+    assert_eq!(failure.application_type(), Some("SagaFailed"));
+    let cause = failure.cause.as_deref().unwrap();
+    assert!(
+        matches!(
+            cause.info,
+            FailureInfo::Activity {
+                scheduled_event_id: 5,
+                ..
+            }
+        ),
+        "{cause:?}"
+    );
+    assert_eq!(
+        cause.cause.as_deref().unwrap().application_type(),
+        Some("StepFailed")
+    );
+}
