@@ -2,6 +2,8 @@
 //! cache misses, transient tasks, panics, timers, signals, cancellation,
 //! memo, and activity execution.
 
+#![allow(clippy::result_large_err)] // activities return Result<Payload, Failure> by contract
+
 mod worker_support;
 
 use std::cell::Cell;
