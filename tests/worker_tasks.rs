@@ -492,3 +492,71 @@ fn library_registers_every_workflow_and_activity() {
     }
     assert!(registry.has_workflow("two_activities") && !registry.has_workflow("nope"));
 }
+
+async fn continues(ctx: WfContext, input: Payload) -> WfResult {
+    let next = input.as_i64().unwrap_or(0) + 1;
+    Err(ctx.continue_as_new(next))
+}
+
+#[test]
+fn continue_as_new_exit_produces_its_command_for_the_same_type_and_queue() {
+    let mut registry = Registry::new();
+    registry.register_workflow("continues", continues);
+    let mut worker = WorkflowWorker::new("w1", Rc::new(registry), 4);
+    let mut h = HistoryBuilder::start("continues", 1);
+    h.wft_started();
+    let commands = completed_commands(worker.process(&h.task(1)));
+    let [Command::ContinueAsNewWorkflowExecution(next)] = &commands[..] else {
+        panic!("{commands:?}")
+    };
+    assert_eq!(
+        (next.workflow_type.as_str(), next.task_queue.as_str()),
+        ("continues", "tq")
+    );
+    assert_eq!(next.input, Payload::from(2));
+}
+
+async fn waits_for_two_signals(ctx: WfContext, _input: Payload) -> WfResult {
+    let channel = ctx.signal_channel("go");
+    let received = Rc::new(Cell::new(0));
+    let seen = received.clone();
+    let _ = tempest::workflow::select(
+        async {
+            loop {
+                channel.recv().await;
+                received.set(received.get() + 1);
+            }
+        },
+        ctx.wait_condition(move || seen.get() >= 2),
+    )
+    .await;
+    let info = ctx.workflow_info();
+    Ok(Payload::new(serde_json::json!([
+        info.workflow_id.as_str(),
+        info.run_id.as_str(),
+        ctx.now().to_rfc3339()
+    ])))
+}
+
+#[test]
+fn wait_condition_resolves_once_code_state_satisfies_it() {
+    let mut registry = Registry::new();
+    registry.register_workflow("waits", waits_for_two_signals);
+    let mut worker = WorkflowWorker::new("w1", Rc::new(registry), 4);
+    let mut h = HistoryBuilder::start("waits", Payload::null());
+    h.signal("go", 1);
+    h.wft_started();
+    assert!(completed_commands(worker.process(&h.task(1))).is_empty());
+    let first_new = h.wft_completed();
+    h.signal("go", 2);
+    h.wft_scheduled(1);
+    let started = h.wft_started();
+    let commands = completed_commands(worker.process(&h.task(first_new)));
+    let now = (SimTime::START + secs(started as u64)).to_rfc3339();
+    assert_eq!(
+        commands,
+        vec![Command::CompleteWorkflowExecution {
+            result: Payload::new(serde_json::json!(["wf-1", "run-1", now]))
+        }]
+    );
+}
