@@ -120,7 +120,7 @@ fn cached_run_continues_from_new_events_without_replay() {
 }
 
 #[test]
-fn full_history_for_a_cached_run_replays_from_the_start() {
+fn full_history_that_continues_a_cached_run_feeds_only_the_new_events() {
     let starts = Rc::new(Cell::new(0));
     let mut worker = WorkflowWorker::new("w1", Rc::new(counting_registry(starts.clone())), 4);
     let mut h = HistoryBuilder::start("counted", "Alice");
@@ -133,6 +133,22 @@ fn full_history_for_a_cached_run_replays_from_the_start() {
     h.wft_started();
     let commands = completed_commands(worker.process(&h.task(1)));
     assert_eq!(scheduled_activity(&commands[0]).0, "activity_b");
+    assert_eq!(starts.get(), 1);
+}
+
+#[test]
+fn full_history_that_diverges_from_the_cached_run_is_replayed_from_the_start() {
+    let starts = Rc::new(Cell::new(0));
+    let mut worker = WorkflowWorker::new("w1", Rc::new(counting_registry(starts.clone())), 4);
+    let mut h = HistoryBuilder::start("counted", "Alice");
+    h.wft_started();
+    completed_commands(worker.process(&h.task(1)));
+    // Our answer was lost: the task timed out and is retried with a full history.
+    h.wft_failed(WorkflowTaskFailedCause::Other("timed out".into()));
+    h.wft_scheduled(1);
+    h.wft_started();
+    let commands = completed_commands(worker.process(&h.task(1)));
+    assert_eq!(scheduled_activity(&commands[0]).0, "activity_a");
     assert_eq!(starts.get(), 2);
 }
 

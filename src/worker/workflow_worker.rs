@@ -73,9 +73,10 @@ impl WorkflowWorker {
         task: &PollWorkflowTaskQueueResponse,
     ) -> Result<Vec<Command>, (WorkflowTaskFailedCause, Failure)> {
         let execution = &task.workflow_execution;
-        let mut run = match self.cache.take(execution) {
-            Some(run) if continues_cached_run(&run, task) => run,
-            _ if task.first_event_id != 1 => {
+        let cached = self.cache.take(execution);
+        let (mut run, new_events) = match cached.and_then(|run| cached_continuation(run, task)) {
+            Some(continuation) => continuation,
+            None if task.first_event_id != 1 => {
                 return Err((
                     WorkflowTaskFailedCause::ResetStickyTaskQueue,
                     Failure::application(
@@ -84,16 +85,17 @@ impl WorkflowWorker {
                     ),
                 ))
             }
-            _ => {
+            None => {
                 let first = task
                     .history
                     .first()
                     .ok_or_else(|| task_failure(&malformed("the task has no history")))?;
-                RunInstance::new(&self.registry, first, Some(execution))
-                    .map_err(|e| task_failure(&e))?
+                let run = RunInstance::new(&self.registry, first, Some(execution))
+                    .map_err(|e| task_failure(&e))?;
+                (run, &task.history[..])
             }
         };
-        let commands = run.feed(&task.history).map_err(|e| task_failure(&e))?;
+        let commands = run.feed(new_events).map_err(|e| task_failure(&e))?;
         let Some(commands) = commands.filter(|_| run.last_event_id() == task.started_event_id)
         else {
             return Err(task_failure(&malformed(&format!(
@@ -108,14 +110,21 @@ impl WorkflowWorker {
     }
 }
 
-/// Whether a sticky task carries exactly the events after the cached run's
-/// last task, starting with that task's completion.
-fn continues_cached_run(run: &RunInstance, task: &PollWorkflowTaskQueueResponse) -> bool {
-    task.first_event_id == run.last_event_id() + 1
-        && matches!(
-            task.history.first().map(|e| &e.attributes),
-            Some(EventAttributes::WorkflowTaskCompleted { started_event_id, .. }) if *started_event_id == run.last_event_id()
-        )
+/// The cached run with the events it has not seen, if the task's history
+/// (sticky or full) continues exactly after the cached run's last task,
+/// with that task's completion.
+fn cached_continuation(
+    run: RunInstance,
+    task: &PollWorkflowTaskQueueResponse,
+) -> Option<(RunInstance, &[Event])> {
+    let seen_in_task = usize::try_from(run.last_event_id() - (task.first_event_id - 1)).ok()?;
+    let new_events = task.history.get(seen_in_task..)?;
+    match new_events.first().map(|e| &e.attributes) {
+        Some(EventAttributes::WorkflowTaskCompleted {
+            started_event_id, ..
+        }) if *started_event_id == run.last_event_id() => Some((run, new_events)),
+        _ => None,
+    }
 }
 
 fn malformed(why: &str) -> ReplayError {

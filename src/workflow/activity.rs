@@ -14,6 +14,7 @@ use std::task::{Context, Poll};
 pub const DEFAULT_START_TO_CLOSE: Duration = Duration::from_secs(10);
 
 /// Options of one activity invocation; `.await` it or `.start()` it.
+#[must_use = "an activity is scheduled only once awaited or started"]
 pub struct ActivityBuilder {
     ctx: WfContext,
     options: ScheduleActivity,

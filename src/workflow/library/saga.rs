@@ -1,6 +1,6 @@
 //! `saga`: steps with compensations, undone in reverse on failure.
 
-use crate::model::{secs, Failure, Payload, RetryPolicy};
+use crate::model::{secs, Failure, FailureInfo, Payload};
 use crate::workflow::{WfContext, WfExit, WfResult};
 use serde_json::json;
 
@@ -37,13 +37,12 @@ pub async fn saga(ctx: WfContext, input: Payload) -> WfResult {
                     let undo = ctx
                         .activity("saga_compensate", json!({ "step": step }))
                         .start_to_close(secs(10))
-                        .retry_policy(RetryPolicy::default())
                         .await?;
                     undone.push(undo.value().clone());
                 }
                 let mut failure =
                     Failure::non_retryable("SagaFailed", format!("{step} failed; compensated"));
-                if let crate::model::FailureInfo::Application { details, .. } = &mut failure.info {
+                if let FailureInfo::Application { details, .. } = &mut failure.info {
                     *details = Some(Payload::new(json!(undone)));
                 }
                 return Err(WfExit::Failed(failure.with_cause(cause)));
