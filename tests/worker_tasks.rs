@@ -576,3 +576,31 @@ fn wait_condition_resolves_once_code_state_satisfies_it() {
         }]
     );
 }
+
+#[test]
+fn cache_keeps_the_recently_used_run_and_evicts_the_other() {
+    let mut worker = library_worker(2);
+    let for_run = |run: &str, task: &PollWorkflowTaskQueueResponse| {
+        let mut task = task.clone();
+        task.workflow_execution.run_id = RunId::new(run);
+        task
+    };
+    let mut h = HistoryBuilder::start("two_activities", "Alice");
+    h.wft_started();
+    let first_task = h.task(1);
+    completed_commands(worker.process(&for_run("run-1", &first_task)));
+    completed_commands(worker.process(&for_run("run-2", &first_task)));
+    let first_new = h.wft_completed();
+    let a = h.activity_scheduled("1", "activity_a", "Alice");
+    h.activity_completed(a, "Alice A");
+    h.wft_scheduled(1);
+    h.wft_started();
+    let sticky_task = h.task(first_new);
+    // run-1 is used again, so run-3 pushes run-2 out.
+    completed_commands(worker.process(&for_run("run-1", &sticky_task)));
+    completed_commands(worker.process(&for_run("run-3", &first_task)));
+    assert_eq!(worker.cache_len(), 2);
+    let reset = failed_task(worker.process(&for_run("run-2", &sticky_task)));
+    assert_eq!(reset.cause, WorkflowTaskFailedCause::ResetStickyTaskQueue);
+    assert_eq!(worker.cache_len(), 2);
+}

@@ -19,6 +19,15 @@ pub struct WorkflowWorker {
     cache: RunCache,
 }
 
+impl std::fmt::Debug for WorkflowWorker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WorkflowWorker")
+            .field("identity", &self.identity)
+            .field("cached_runs", &self.cache.len())
+            .finish()
+    }
+}
+
 impl WorkflowWorker {
     /// A worker named `identity` keeping up to `cache_capacity` runs cached.
     pub fn new(identity: &str, registry: Rc<Registry>, cache_capacity: usize) -> WorkflowWorker {
@@ -28,6 +37,11 @@ impl WorkflowWorker {
             registry,
             cache: RunCache::new(cache_capacity),
         }
+    }
+
+    /// The identity this worker reports to the Service.
+    pub fn identity(&self) -> &str {
+        &self.identity
     }
 
     /// This worker's sticky queue (`<identity>-sticky`).

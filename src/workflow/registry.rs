@@ -21,6 +21,15 @@ pub struct Registry {
     activities: BTreeMap<String, ActivityFn>,
 }
 
+impl std::fmt::Debug for Registry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Registry")
+            .field("workflows", &self.workflows.keys().collect::<Vec<_>>())
+            .field("activities", &self.activities.keys().collect::<Vec<_>>())
+            .finish()
+    }
+}
+
 impl Registry {
     /// An empty registry.
     pub fn new() -> Registry {
