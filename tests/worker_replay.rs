@@ -285,3 +285,48 @@ fn failed_activity_reaches_code_wrapped_in_an_activity_failure() {
         Some("StepFailed")
     );
 }
+
+mod mutated_histories {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// One way of damaging a history.
+    #[derive(Debug, Clone)]
+    enum Damage {
+        Drop(usize),
+        Swap(usize, usize),
+        /// Gives event `.0` the attributes of event `.1`.
+        CopyAttributes(usize, usize),
+        Truncate(usize),
+    }
+
+    fn damage() -> impl Strategy<Value = Damage> {
+        prop_oneof![
+            (0..17usize).prop_map(Damage::Drop),
+            (0..17usize, 0..17usize).prop_map(|(a, b)| Damage::Swap(a, b)),
+            (0..17usize, 0..17usize).prop_map(|(a, b)| Damage::CopyAttributes(a, b)),
+            (0..17usize).prop_map(Damage::Truncate),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn replay_never_panics_on_damaged_histories(damages in proptest::collection::vec(damage(), 1..4), renumber: bool) {
+            let mut events = two_activities_history();
+            for d in damages {
+                let n = events.len();
+                if n == 0 { break; }
+                match d {
+                    Damage::Drop(i) => { events.remove(i % n); }
+                    Damage::Swap(a, b) => events.swap(a % n, b % n),
+                    Damage::CopyAttributes(a, b) => events[a % n].attributes = events[b % n].attributes.clone(),
+                    Damage::Truncate(i) => events.truncate(i % n),
+                }
+            }
+            if renumber {
+                for (i, e) in events.iter_mut().enumerate() { e.event_id = i as i64 + 1; }
+            }
+            let _ = replay(&Registry::library(), &events);
+        }
+    }
+}

@@ -131,7 +131,11 @@ fn cached_continuation(
     run: RunInstance,
     task: &PollWorkflowTaskQueueResponse,
 ) -> Option<(RunInstance, &[Event])> {
-    let seen_in_task = usize::try_from(run.last_event_id() - (task.first_event_id - 1)).ok()?;
+    let seen_in_task = usize::try_from(
+        run.last_event_id()
+            .checked_sub(task.first_event_id.checked_sub(1)?)?,
+    )
+    .ok()?;
     let new_events = task.history.get(seen_in_task..)?;
     match new_events.first().map(|e| &e.attributes) {
         Some(EventAttributes::WorkflowTaskCompleted {
