@@ -330,3 +330,82 @@ mod mutated_histories {
         }
     }
 }
+
+#[test]
+fn canceled_activity_and_timer_histories_replay_to_the_canceled_end() {
+    let mut h = HistoryBuilder::start("cancellable", serde_json::json!({"iterations": 3}));
+    h.wft_started_completed();
+    let t = h.timer_started("1", secs(1));
+    h.timer_fired("1", t);
+    h.wft();
+    let a = h.activity_scheduled("1", "echo", 1);
+    h.cancel_requested();
+    h.wft();
+    let wtc = h.last_id();
+    h.push(EventAttributes::ActivityTaskCancelRequested {
+        scheduled_event_id: a,
+        workflow_task_completed_event_id: wtc,
+    });
+    h.push(EventAttributes::WorkflowExecutionCanceled {
+        workflow_task_completed_event_id: wtc,
+        details: None,
+    });
+    let outcome = replay(&Registry::library(), &h.events()).unwrap();
+    assert!(outcome.commands.is_empty());
+    assert_eq!(
+        outcome.result,
+        Some(Err(tempest::workflow::WfExit::Canceled))
+    );
+}
+
+async fn cancels_then_sleeps(ctx: WfContext, _input: Payload) -> WfResult {
+    let activity = ctx.activity("echo", 1).start();
+    ctx.sleep(secs(1)).await?;
+    activity.cancel();
+    let canceled = activity.await.is_err();
+    ctx.sleep(secs(1)).await?;
+    Ok(Payload::from(i64::from(canceled)))
+}
+
+#[test]
+fn activity_outcome_after_a_cancel_request_is_accepted_silently() {
+    let mut registry = Registry::new();
+    registry.register_workflow("cancels_then_sleeps", cancels_then_sleeps);
+    let outcomes = |a: i64| {
+        [
+            EventAttributes::ActivityTaskCanceled {
+                details: None,
+                latest_cancel_requested_event_id: a + 6,
+                scheduled_event_id: a,
+                started_event_id: 0,
+                identity: "server".into(),
+            },
+            EventAttributes::ActivityTaskCompleted {
+                result: Payload::from(1),
+                scheduled_event_id: a,
+                started_event_id: 0,
+                identity: "worker".into(),
+            },
+        ]
+    };
+    for outcome_index in 0..2 {
+        let mut h = HistoryBuilder::start("cancels_then_sleeps", Payload::null());
+        h.wft_started_completed();
+        let a = h.activity_scheduled("1", "echo", 1);
+        let t = h.timer_started("1", secs(1));
+        h.timer_fired("1", t);
+        let wtc = h.wft();
+        h.push(EventAttributes::ActivityTaskCancelRequested {
+            scheduled_event_id: a,
+            workflow_task_completed_event_id: wtc,
+        });
+        let t2 = h.timer_started("2", secs(1));
+        h.push(outcomes(a)[outcome_index].clone());
+        h.timer_fired("2", t2);
+        h.wft();
+        h.workflow_completed(1);
+        let outcome = replay(&registry, &h.events()).unwrap();
+        assert!(outcome.commands.is_empty());
+        assert_eq!(outcome.result, Some(Ok(Payload::from(1))));
+    }
+}
