@@ -1,0 +1,31 @@
+//! The closing machine: CompleteWorkflowExecution, FailWorkflowExecution,
+//! CancelWorkflowExecution or ContinueAsNewWorkflowExecution → the matching
+//! closing event.
+
+use super::{describe_command, unexpected, Rejection};
+use crate::model::*;
+
+/// The command that closes the run.
+pub(crate) struct CloseMachine {
+    command: Command,
+    recorded: bool,
+}
+
+impl CloseMachine {
+    /// The machine of a closing command.
+    pub(crate) fn new(command: Command) -> CloseMachine {
+        CloseMachine {
+            command,
+            recorded: false,
+        }
+    }
+
+    pub(crate) fn on_command_event(&mut self, event: &Event) -> Result<(), Rejection> {
+        if event.event_type() == self.command.event_type() && !self.recorded {
+            self.recorded = true;
+            Ok(())
+        } else {
+            Err(unexpected(&describe_command(&self.command), event))
+        }
+    }
+}

@@ -1,0 +1,110 @@
+//! The timer machine: StartTimer → TimerStarted → TimerFired, or
+//! CancelTimer → TimerCanceled. A canceled timer resolves at once with a
+//! canceled failure; a timer canceled before its command was sent never
+//! reaches the Service.
+
+use super::{describe_command, unexpected, CancelEffect, Rejection, Resolution};
+use crate::model::*;
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum State {
+    Created,
+    Started,
+    CancelCreated,
+    Abandoned,
+    Done,
+}
+
+/// One timer of workflow code.
+pub(crate) struct TimerMachine {
+    seq: u32,
+    timer_id: TimerId,
+    command: Command,
+    state: State,
+}
+
+impl TimerMachine {
+    /// The machine of a StartTimer command; returns it with the command to send.
+    pub(crate) fn new(seq: u32, timer_id: TimerId, duration: Duration) -> (TimerMachine, Command) {
+        let command = Command::StartTimer {
+            timer_id: timer_id.clone(),
+            start_to_fire_timeout: duration,
+        };
+        (
+            TimerMachine {
+                seq,
+                timer_id,
+                command: command.clone(),
+                state: State::Created,
+            },
+            command,
+        )
+    }
+
+    pub(crate) fn on_command_event(&mut self, event: &Event) -> Result<(), Rejection> {
+        match (&event.attributes, self.state) {
+            (EventAttributes::TimerStarted { timer_id, .. }, State::Created)
+                if *timer_id == self.timer_id =>
+            {
+                self.state = State::Started;
+                Ok(())
+            }
+            (EventAttributes::TimerCanceled { timer_id, .. }, State::CancelCreated)
+                if *timer_id == self.timer_id =>
+            {
+                self.state = State::Done;
+                Ok(())
+            }
+            (_, State::CancelCreated) => Err(unexpected(
+                &describe_command(&Command::CancelTimer {
+                    timer_id: self.timer_id.clone(),
+                }),
+                event,
+            )),
+            _ => Err(unexpected(&describe_command(&self.command), event)),
+        }
+    }
+
+    pub(crate) fn on_event(&mut self, event: &Event) -> Result<Option<Resolution>, Rejection> {
+        match (&event.attributes, self.state) {
+            (EventAttributes::TimerFired { .. }, State::Started) => {
+                self.state = State::Done;
+                Ok(Some(Resolution::Timer {
+                    seq: self.seq,
+                    result: Ok(()),
+                }))
+            }
+            // Fired while the cancel was in flight: the code already saw it canceled.
+            (EventAttributes::TimerFired { .. }, State::CancelCreated) => Ok(None),
+            _ => Err(format!(
+                "timer {} does not accept {} now",
+                self.timer_id,
+                event.event_type().name()
+            )),
+        }
+    }
+
+    /// Cancels the timer.
+    pub(crate) fn request_cancel(&mut self) -> CancelEffect {
+        let resolution = Resolution::Timer {
+            seq: self.seq,
+            result: Err(Failure::canceled("timer canceled")),
+        };
+        match self.state {
+            State::Created => {
+                self.state = State::Abandoned;
+                CancelEffect::DropCommand(resolution)
+            }
+            State::Started => {
+                self.state = State::CancelCreated;
+                CancelEffect::SendCommand(
+                    Command::CancelTimer {
+                        timer_id: self.timer_id.clone(),
+                    },
+                    resolution,
+                )
+            }
+            _ => CancelEffect::Nothing,
+        }
+    }
+}

@@ -1,0 +1,89 @@
+//! Replay of a recorded history against workflow code: what the replay
+//! checker and the `replay-history` CLI use. Runs the workflow named in
+//! event 1 from the start, matching its commands at every workflow-task
+//! boundary, and never panics on a bad history.
+
+use super::run::RunInstance;
+use crate::model::*;
+use crate::workflow::{Registry, WfResult};
+use std::fmt;
+
+/// What replaying a history produced.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReplayOutcome {
+    /// The commands for the final task if the history ends with a
+    /// WorkflowTaskStarted not yet answered (new work); empty otherwise.
+    pub commands: Vec<Command>,
+    /// What the code returned, if it finished.
+    pub result: Option<WfResult>,
+}
+
+/// Why a history could not be replayed.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ReplayError {
+    /// The code's commands do not match the recorded events.
+    Nondeterminism {
+        /// The event where the mismatch was found.
+        event_id: i64,
+        /// Its type.
+        event_type: EventType,
+        /// What the history recorded there.
+        expected: String,
+        /// What the code produced instead.
+        produced: String,
+    },
+    /// Event 1 names a workflow the registry does not have.
+    UnknownWorkflowType(WorkflowType),
+    /// The history is not one this worker can follow.
+    MalformedHistory(String),
+    /// The workflow code panicked (or never settled); the message says why.
+    WorkflowPanicked(String),
+}
+
+impl fmt::Display for ReplayError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ReplayError::Nondeterminism { event_id, event_type, expected, produced } => write!(
+                f,
+                "nondeterminism at event {event_id} ({}): history has {expected}, code produced {produced}",
+                event_type.name()
+            ),
+            ReplayError::UnknownWorkflowType(t) => write!(f, "workflow type {t} is not registered"),
+            ReplayError::MalformedHistory(why) => write!(f, "malformed history: {why}"),
+            ReplayError::WorkflowPanicked(message) => write!(f, "workflow code panicked: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for ReplayError {}
+
+/// Replays `history` (whole or partial) from event 1 against the registered code.
+pub fn replay(registry: &Registry, history: &[Event]) -> Result<ReplayOutcome, ReplayError> {
+    replay_run(registry, None, history)
+}
+
+/// [`replay`] for a known run, so that `workflow_info()` shows its workflow
+/// id and run id as it did when the history was made.
+pub fn replay_execution(
+    registry: &Registry,
+    execution: &WorkflowExecution,
+    history: &[Event],
+) -> Result<ReplayOutcome, ReplayError> {
+    replay_run(registry, Some(execution), history)
+}
+
+fn replay_run(
+    registry: &Registry,
+    execution: Option<&WorkflowExecution>,
+    history: &[Event],
+) -> Result<ReplayOutcome, ReplayError> {
+    let first = history
+        .first()
+        .ok_or_else(|| ReplayError::MalformedHistory("the history is empty".to_owned()))?;
+    let mut run = RunInstance::new(registry, first, execution)?;
+    let commands = run.feed(history)?.unwrap_or_default();
+    Ok(ReplayOutcome {
+        commands,
+        result: run.result().cloned(),
+    })
+}

@@ -1,0 +1,427 @@
+//! One running workflow instance: its future, its shared state, its
+//! command machines, and the walk over history that drives it. The same
+//! walk serves a fresh run, a cached run fed only new events, and a full
+//! replay: events are consumed in order; command events are matched
+//! against the commands the code produced; other events become jobs; and
+//! each WorkflowTaskStarted that was completed (or is the last event) is an
+//! activation where the code runs.
+
+use super::activation::{closing_command, poll_workflow, Job};
+use super::machines::*;
+use super::replay::ReplayError;
+use crate::model::*;
+use crate::workflow::core::{
+    CodeRequest, RunCore, WorkflowInfo, SIDE_EFFECT_DATA, SIDE_EFFECT_MARKER, SIDE_EFFECT_SEQ,
+};
+use crate::workflow::registry::WorkflowFuture;
+use crate::workflow::{Registry, WfContext, WfResult};
+use std::cell::RefCell;
+use std::collections::{BTreeMap, VecDeque};
+use std::rc::Rc;
+use std::task::Poll;
+
+/// How many polls one activation may take before the code is declared stuck.
+const MAX_POLLS_PER_ACTIVATION: usize = 10_000;
+
+/// A workflow run being executed (see the module doc).
+pub(crate) struct RunInstance {
+    core: Rc<RefCell<RunCore>>,
+    /// `None` once the code returned.
+    future: Option<WorkflowFuture>,
+    result: Option<WfResult>,
+    machines: Vec<Machine>,
+    activity_machines: BTreeMap<u32, usize>,
+    timer_machines: BTreeMap<u32, usize>,
+    /// Command event id (ActivityTaskScheduled, TimerStarted) → machine.
+    by_event_id: BTreeMap<i64, usize>,
+    /// Commands sent whose events have not been seen yet, in order.
+    unmatched: VecDeque<(usize, Command)>,
+    jobs: Vec<Job>,
+    last_event_id: i64,
+}
+
+impl RunInstance {
+    /// Creates the run from its WorkflowExecutionStarted event (not yet polled).
+    /// `execution` names the run when known (a worker's task); a bare replay has none.
+    pub(crate) fn new(
+        registry: &Registry,
+        first: &Event,
+        execution: Option<&WorkflowExecution>,
+    ) -> Result<RunInstance, ReplayError> {
+        let EventAttributes::WorkflowExecutionStarted {
+            workflow_type,
+            task_queue,
+            input,
+            original_execution_run_id,
+            first_execution_run_id,
+            attempt,
+            ..
+        } = &first.attributes
+        else {
+            return Err(ReplayError::MalformedHistory(format!(
+                "event {} is {}, not WorkflowExecutionStarted",
+                first.event_id,
+                first.event_type().name()
+            )));
+        };
+        if first.event_id != 1 {
+            return Err(ReplayError::MalformedHistory(format!(
+                "history starts at event {}, not 1",
+                first.event_id
+            )));
+        }
+        let info = WorkflowInfo {
+            workflow_id: execution.map_or_else(|| WorkflowId::new(""), |e| e.workflow_id.clone()),
+            run_id: execution
+                .map_or_else(|| original_execution_run_id.clone(), |e| e.run_id.clone()),
+            workflow_type: workflow_type.clone(),
+            task_queue: task_queue.clone(),
+            attempt: *attempt,
+            first_execution_run_id: first_execution_run_id.clone(),
+        };
+        let seed = crate::workflow::core::stable_hash(original_execution_run_id.as_str());
+        let core = Rc::new(RefCell::new(RunCore::new(info, seed)));
+        let ctx = WfContext::new(core.clone());
+        let future = super::panics::catch_user_panic(|| {
+            registry.instantiate(workflow_type.as_str(), ctx, input.clone())
+        })
+        .map_err(ReplayError::WorkflowPanicked)?
+        .ok_or_else(|| ReplayError::UnknownWorkflowType(workflow_type.clone()))?;
+        Ok(RunInstance {
+            core,
+            future: Some(future),
+            result: None,
+            machines: Vec::new(),
+            activity_machines: BTreeMap::new(),
+            timer_machines: BTreeMap::new(),
+            by_event_id: BTreeMap::new(),
+            unmatched: VecDeque::new(),
+            jobs: Vec::new(),
+            last_event_id: 0,
+        })
+    }
+
+    /// The id of the last event consumed.
+    pub(crate) fn last_event_id(&self) -> i64 {
+        self.last_event_id
+    }
+
+    /// What the code returned, once it has.
+    pub(crate) fn result(&self) -> Option<&WfResult> {
+        self.result.as_ref()
+    }
+
+    /// Consumes the next events of the history (which must continue from the
+    /// last consumed one). Returns the commands of the final activation if
+    /// the events end with a WorkflowTaskStarted still to be answered.
+    pub(crate) fn feed(&mut self, events: &[Event]) -> Result<Option<Vec<Command>>, ReplayError> {
+        let mut answer = None;
+        for (index, event) in events.iter().enumerate() {
+            if event.event_id != self.last_event_id + 1 {
+                return Err(ReplayError::MalformedHistory(format!(
+                    "event {} follows event {}",
+                    event.event_id, self.last_event_id
+                )));
+            }
+            self.last_event_id = event.event_id;
+            if event
+                .attributes
+                .workflow_task_completed_event_id()
+                .is_some()
+            {
+                self.match_command_event(event)?;
+                continue;
+            }
+            if event.event_type() != EventType::WorkflowTaskCompleted {
+                self.expect_all_matched(event)?;
+            }
+            match &event.attributes {
+                EventAttributes::WorkflowTaskStarted { .. } => {
+                    match events.get(index + 1).map(Event::event_type) {
+                        None => answer = Some(self.activate(event, &[])?),
+                        Some(EventType::WorkflowTaskCompleted) => {
+                            self.activate(event, &events[index + 1..])?;
+                        }
+                        // Failed or timed out: its events are seen by the next attempt.
+                        Some(_) => {}
+                    }
+                }
+                EventAttributes::WorkflowExecutionStarted { .. } if event.event_id == 1 => {}
+                EventAttributes::WorkflowTaskScheduled { .. }
+                | EventAttributes::WorkflowTaskCompleted { .. }
+                | EventAttributes::WorkflowTaskFailed { .. }
+                | EventAttributes::WorkflowTaskTimedOut { .. }
+                | EventAttributes::WorkflowExecutionTerminated { .. }
+                | EventAttributes::WorkflowExecutionTimedOut { .. }
+                | EventAttributes::Unmodelled { .. } => {}
+                EventAttributes::WorkflowExecutionSignaled {
+                    signal_name, input, ..
+                } => {
+                    self.jobs.push(Job::Signal {
+                        name: signal_name.clone(),
+                        input: input.clone(),
+                    });
+                }
+                EventAttributes::WorkflowExecutionCancelRequested { .. } => {
+                    self.jobs.push(Job::CancelRequested)
+                }
+                EventAttributes::ActivityTaskStarted {
+                    scheduled_event_id, ..
+                }
+                | EventAttributes::ActivityTaskCompleted {
+                    scheduled_event_id, ..
+                }
+                | EventAttributes::ActivityTaskFailed {
+                    scheduled_event_id, ..
+                }
+                | EventAttributes::ActivityTaskTimedOut {
+                    scheduled_event_id, ..
+                }
+                | EventAttributes::ActivityTaskCanceled {
+                    scheduled_event_id, ..
+                } => {
+                    self.route(event, *scheduled_event_id)?;
+                }
+                EventAttributes::TimerFired {
+                    started_event_id, ..
+                } => self.route(event, *started_event_id)?,
+                _ => {
+                    return Err(ReplayError::MalformedHistory(format!(
+                        "event {} ({}) is not supported by this worker",
+                        event.event_id,
+                        event.event_type().name()
+                    )))
+                }
+            }
+        }
+        Ok(answer)
+    }
+
+    /// Hands a non-command event to the machine of the command event it refers to.
+    fn route(&mut self, event: &Event, command_event_id: i64) -> Result<(), ReplayError> {
+        let Some(&machine) = self.by_event_id.get(&command_event_id) else {
+            return Err(ReplayError::MalformedHistory(format!(
+                "event {} ({}) refers to event {command_event_id}, which started no activity or timer of this code",
+                event.event_id,
+                event.event_type().name()
+            )));
+        };
+        let resolution = self.machines[machine].on_event(event).map_err(|why| {
+            ReplayError::MalformedHistory(format!(
+                "event {} ({}): {why}",
+                event.event_id,
+                event.event_type().name()
+            ))
+        })?;
+        if let Some(resolution) = resolution {
+            self.jobs.push(Job::Resolve(resolution));
+        }
+        Ok(())
+    }
+
+    /// Matches a recorded command event with the next command the code produced.
+    fn match_command_event(&mut self, event: &Event) -> Result<(), ReplayError> {
+        let Some((machine, command)) = self.unmatched.pop_front() else {
+            return Err(nondeterminism(
+                event,
+                "no command".to_owned(),
+                describe_event(event),
+            ));
+        };
+        self.machines[machine]
+            .on_command_event(event)
+            .map_err(|_| {
+                nondeterminism(event, describe_command(&command), describe_event(event))
+            })?;
+        if matches!(
+            event.event_type(),
+            EventType::ActivityTaskScheduled | EventType::TimerStarted
+        ) {
+            self.by_event_id.insert(event.event_id, machine);
+        }
+        Ok(())
+    }
+
+    /// A non-command event: every command the code produced must have been recorded by now.
+    fn expect_all_matched(&self, event: &Event) -> Result<(), ReplayError> {
+        match self.unmatched.front() {
+            Some((_, command)) => Err(nondeterminism(
+                event,
+                describe_command(command),
+                describe_event(event),
+            )),
+            None => Ok(()),
+        }
+    }
+
+    /// Runs the code for the task started by `started`; `completion` holds
+    /// the recorded events from its WorkflowTaskCompleted on (empty for the
+    /// task being answered). Returns the commands produced, which then await
+    /// their events.
+    fn activate(
+        &mut self,
+        started: &Event,
+        completion: &[Event],
+    ) -> Result<Vec<Command>, ReplayError> {
+        {
+            let mut core = self.core.borrow_mut();
+            core.now = started.event_time;
+            core.recorded_side_effects = recorded_side_effects(completion);
+            for job in self.jobs.drain(..) {
+                job.apply(&mut core);
+            }
+        }
+        let mut produced: Vec<(usize, Command)> = Vec::new();
+        for _ in 0..MAX_POLLS_PER_ACTIVATION {
+            let Some(future) = self.future.as_mut() else {
+                break;
+            };
+            let progress_before = self.core.borrow().progress;
+            let poll = poll_workflow(future.as_mut()).map_err(ReplayError::WorkflowPanicked)?;
+            let requests = std::mem::take(&mut self.core.borrow_mut().requests);
+            let had_requests = !requests.is_empty();
+            for request in requests {
+                self.handle_request(request, &mut produced);
+            }
+            if let Poll::Ready(result) = poll {
+                self.future = None;
+                let command = closing_command(&result);
+                self.result = Some(result);
+                let id = self.add_machine(Machine::Close(CloseMachine::new(command.clone())));
+                produced.push((id, command));
+                break;
+            }
+            if !had_requests && self.core.borrow().progress == progress_before {
+                let commands = produced.iter().map(|(_, c)| c.clone()).collect();
+                self.unmatched.extend(produced);
+                return Ok(commands);
+            }
+        }
+        if self.future.is_some() {
+            return Err(ReplayError::WorkflowPanicked(format!(
+                "workflow code kept making progress for {MAX_POLLS_PER_ACTIVATION} polls in one workflow task"
+            )));
+        }
+        let commands = produced.iter().map(|(_, c)| c.clone()).collect();
+        self.unmatched.extend(produced);
+        Ok(commands)
+    }
+
+    fn add_machine(&mut self, machine: Machine) -> usize {
+        self.machines.push(machine);
+        self.machines.len() - 1
+    }
+
+    /// Turns one request of the code into a machine and its command.
+    fn handle_request(&mut self, request: CodeRequest, produced: &mut Vec<(usize, Command)>) {
+        match request {
+            CodeRequest::ScheduleActivity { seq, options } => {
+                let (machine, command) = ActivityMachine::new(seq, options);
+                let id = self.add_machine(Machine::Activity(machine));
+                self.activity_machines.insert(seq, id);
+                produced.push((id, command));
+            }
+            CodeRequest::StartTimer {
+                seq,
+                timer_id,
+                duration,
+            } => {
+                let (machine, command) = TimerMachine::new(seq, timer_id, duration);
+                let id = self.add_machine(Machine::Timer(machine));
+                self.timer_machines.insert(seq, id);
+                produced.push((id, command));
+            }
+            CodeRequest::CancelActivity { seq } => {
+                let Some(&id) = self.activity_machines.get(&seq) else {
+                    return;
+                };
+                let Machine::Activity(machine) = &mut self.machines[id] else {
+                    return;
+                };
+                let effect = machine.request_cancel();
+                self.apply_cancel(id, effect, produced);
+            }
+            CodeRequest::CancelTimer { seq } => {
+                let Some(&id) = self.timer_machines.get(&seq) else {
+                    return;
+                };
+                let Machine::Timer(machine) = &mut self.machines[id] else {
+                    return;
+                };
+                let effect = machine.request_cancel();
+                self.apply_cancel(id, effect, produced);
+            }
+            CodeRequest::RecordMarker {
+                marker_name,
+                details,
+            } => {
+                let command = Command::RecordMarker {
+                    marker_name,
+                    details,
+                    failure: None,
+                };
+                let id = self.add_machine(Machine::Marker(MarkerMachine::new(command.clone())));
+                produced.push((id, command));
+            }
+            CodeRequest::UpsertMemo(upserted_memo) => {
+                let id = self.add_machine(Machine::Properties(PropertiesMachine::new()));
+                produced.push((id, Command::ModifyWorkflowProperties { upserted_memo }));
+            }
+        }
+    }
+
+    fn apply_cancel(
+        &mut self,
+        id: usize,
+        effect: CancelEffect,
+        produced: &mut Vec<(usize, Command)>,
+    ) {
+        let resolution = match effect {
+            CancelEffect::Nothing => return,
+            CancelEffect::DropCommand(resolution) => {
+                produced.retain(|(machine, _)| *machine != id);
+                resolution
+            }
+            CancelEffect::SendCommand(command, resolution) => {
+                produced.push((id, command));
+                resolution
+            }
+        };
+        Job::Resolve(resolution).apply(&mut self.core.borrow_mut());
+    }
+}
+
+/// The side-effect values recorded by a completed task, by sequence number:
+/// the MarkerRecorded events among its command events.
+fn recorded_side_effects(completion: &[Event]) -> BTreeMap<u32, Payload> {
+    let Some(completed) = completion.first() else {
+        return BTreeMap::new();
+    };
+    completion[1..]
+        .iter()
+        .take_while(|e| e.attributes.workflow_task_completed_event_id() == Some(completed.event_id))
+        .filter_map(|e| match &e.attributes {
+            EventAttributes::MarkerRecorded {
+                marker_name,
+                details,
+                ..
+            } if marker_name == SIDE_EFFECT_MARKER => {
+                let seq = details.get(SIDE_EFFECT_SEQ)?.as_i64()?;
+                Some((
+                    u32::try_from(seq).ok()?,
+                    details.get(SIDE_EFFECT_DATA)?.clone(),
+                ))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+fn nondeterminism(event: &Event, produced: String, expected: String) -> ReplayError {
+    ReplayError::Nondeterminism {
+        event_id: event.event_id,
+        event_type: event.event_type(),
+        expected,
+        produced,
+    }
+}

@@ -1,0 +1,168 @@
+//! [`WorkflowWorker`]: answers workflow tasks. It keeps running instances
+//! in a sticky cache, continues a cached run with only the new events,
+//! replays from event 1 after a cache miss, and turns nondeterminism and
+//! panics into failed workflow tasks.
+
+use super::cache::RunCache;
+use super::replay::ReplayError;
+use super::run::RunInstance;
+use crate::model::*;
+use crate::service::api::*;
+use crate::workflow::Registry;
+use std::rc::Rc;
+
+/// A worker process's workflow side.
+pub struct WorkflowWorker {
+    identity: String,
+    sticky_queue: TaskQueue,
+    registry: Rc<Registry>,
+    cache: RunCache,
+}
+
+impl std::fmt::Debug for WorkflowWorker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WorkflowWorker")
+            .field("identity", &self.identity)
+            .field("cached_runs", &self.cache.len())
+            .finish()
+    }
+}
+
+impl WorkflowWorker {
+    /// A worker named `identity` keeping up to `cache_capacity` runs cached.
+    pub fn new(identity: &str, registry: Rc<Registry>, cache_capacity: usize) -> WorkflowWorker {
+        WorkflowWorker {
+            identity: identity.to_owned(),
+            sticky_queue: TaskQueue::new(format!("{identity}-sticky")),
+            registry,
+            cache: RunCache::new(cache_capacity),
+        }
+    }
+
+    /// The identity this worker reports to the Service.
+    pub fn identity(&self) -> &str {
+        &self.identity
+    }
+
+    /// This worker's sticky queue (`<identity>-sticky`).
+    pub fn sticky_queue(&self) -> &TaskQueue {
+        &self.sticky_queue
+    }
+
+    /// Answers one workflow task: RespondWorkflowTaskCompleted with the
+    /// commands, or RespondWorkflowTaskFailed with the cause.
+    pub fn process(&mut self, task: &PollWorkflowTaskQueueResponse) -> Request {
+        match self.run_task(task) {
+            Ok(commands) => {
+                Request::RespondWorkflowTaskCompleted(RespondWorkflowTaskCompletedRequest {
+                    task_token: task.task_token.clone(),
+                    commands,
+                    identity: self.identity.clone(),
+                    sticky_task_queue: Some(self.sticky_queue.clone()),
+                })
+            }
+            Err((cause, failure)) => {
+                Request::RespondWorkflowTaskFailed(RespondWorkflowTaskFailedRequest {
+                    task_token: task.task_token.clone(),
+                    cause,
+                    failure,
+                    identity: self.identity.clone(),
+                })
+            }
+        }
+    }
+
+    /// Drops the cached run, if any.
+    pub fn evict(&mut self, execution: &WorkflowExecution) {
+        self.cache.evict(execution);
+    }
+
+    /// How many runs are cached.
+    pub fn cache_len(&self) -> usize {
+        self.cache.len()
+    }
+
+    fn run_task(
+        &mut self,
+        task: &PollWorkflowTaskQueueResponse,
+    ) -> Result<Vec<Command>, (WorkflowTaskFailedCause, Failure)> {
+        let execution = &task.workflow_execution;
+        let cached = self.cache.take(execution);
+        let (mut run, new_events) = match cached.and_then(|run| cached_continuation(run, task)) {
+            Some(continuation) => continuation,
+            None if task.first_event_id != 1 => {
+                return Err((
+                    WorkflowTaskFailedCause::ResetStickyTaskQueue,
+                    Failure::application(
+                        "ResetStickyTaskQueue",
+                        format!("run {execution} is not cached here; a full history is needed"),
+                    ),
+                ))
+            }
+            None => {
+                let first = task
+                    .history
+                    .first()
+                    .ok_or_else(|| task_failure(&malformed("the task has no history")))?;
+                let run = RunInstance::new(&self.registry, first, Some(execution))
+                    .map_err(|e| task_failure(&e))?;
+                (run, &task.history[..])
+            }
+        };
+        let commands = run.feed(new_events).map_err(|e| task_failure(&e))?;
+        let Some(commands) = commands.filter(|_| run.last_event_id() == task.started_event_id)
+        else {
+            return Err(task_failure(&malformed(&format!(
+                "the history does not end with the task's WorkflowTaskStarted (event {})",
+                task.started_event_id
+            ))));
+        };
+        if run.result().is_none() {
+            self.cache.put(execution.clone(), run);
+        }
+        Ok(commands)
+    }
+}
+
+/// The cached run with the events it has not seen, if the task's history
+/// (sticky or full) continues exactly after the cached run's last task,
+/// with that task's completion.
+fn cached_continuation(
+    run: RunInstance,
+    task: &PollWorkflowTaskQueueResponse,
+) -> Option<(RunInstance, &[Event])> {
+    let seen_in_task = usize::try_from(
+        run.last_event_id()
+            .checked_sub(task.first_event_id.checked_sub(1)?)?,
+    )
+    .ok()?;
+    let new_events = task.history.get(seen_in_task..)?;
+    match new_events.first().map(|e| &e.attributes) {
+        Some(EventAttributes::WorkflowTaskCompleted {
+            started_event_id, ..
+        }) if *started_event_id == run.last_event_id() => Some((run, new_events)),
+        _ => None,
+    }
+}
+
+fn malformed(why: &str) -> ReplayError {
+    ReplayError::MalformedHistory(why.to_owned())
+}
+
+/// The cause and failure of a workflow task the code could not complete.
+fn task_failure(error: &ReplayError) -> (WorkflowTaskFailedCause, Failure) {
+    match error {
+        ReplayError::Nondeterminism { .. } => (
+            WorkflowTaskFailedCause::NonDeterministicError,
+            Failure::application("NondeterminismError", error.to_string()),
+        ),
+        ReplayError::WorkflowPanicked(_) => (
+            WorkflowTaskFailedCause::WorkflowWorkerUnhandledFailure,
+            Failure::application("PanicError", error.to_string()),
+        ),
+        ReplayError::UnknownWorkflowType(_) | ReplayError::MalformedHistory(_) => (
+            WorkflowTaskFailedCause::WorkflowWorkerUnhandledFailure,
+            Failure::application("WorkflowTaskError", error.to_string()),
+        ),
+    }
+}

@@ -1,0 +1,166 @@
+//! The state one workflow run shares between its code (through
+//! [`WfContext`](super::WfContext) and the awaitables it hands out) and the
+//! worker that drives it. The code only reads resolutions and queues
+//! requests here; the worker turns requests into commands and history events
+//! into resolutions, so workflow code never sees history directly.
+
+use crate::model::*;
+use std::collections::{BTreeMap, VecDeque};
+
+/// Who the run is, as workflow code sees it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WorkflowInfo {
+    /// The chain's workflow id (empty when replaying a history without one).
+    pub workflow_id: WorkflowId,
+    /// This run's id.
+    pub run_id: RunId,
+    /// The registered workflow name.
+    pub workflow_type: WorkflowType,
+    /// The run's task queue (activities default to it).
+    pub task_queue: TaskQueue,
+    /// The run's attempt (retries of the workflow itself).
+    pub attempt: u32,
+    /// The first run of the chain.
+    pub first_execution_run_id: RunId,
+}
+
+/// Something workflow code asked for during a poll, in the order asked.
+#[derive(Clone, Debug)]
+pub(crate) enum CodeRequest {
+    ScheduleActivity {
+        seq: u32,
+        options: ScheduleActivity,
+    },
+    CancelActivity {
+        seq: u32,
+    },
+    StartTimer {
+        seq: u32,
+        timer_id: TimerId,
+        duration: Duration,
+    },
+    CancelTimer {
+        seq: u32,
+    },
+    RecordMarker {
+        marker_name: String,
+        details: BTreeMap<String, Payload>,
+    },
+    UpsertMemo(Memo),
+}
+
+/// The marker name of a recorded side effect, and the detail key of its value.
+pub(crate) const SIDE_EFFECT_MARKER: &str = "SideEffect";
+/// The detail key holding a side effect's value.
+pub(crate) const SIDE_EFFECT_DATA: &str = "data";
+/// The detail key holding a side effect's sequence number within the run.
+pub(crate) const SIDE_EFFECT_SEQ: &str = "seq";
+
+/// Shared run state; see the module doc.
+pub(crate) struct RunCore {
+    pub(crate) info: WorkflowInfo,
+    pub(crate) now: SimTime,
+    rng_state: u64,
+    next_activity_seq: u32,
+    next_timer_seq: u32,
+    next_side_effect_seq: u32,
+    pub(crate) requests: Vec<CodeRequest>,
+    activity_results: BTreeMap<u32, Result<Payload, Failure>>,
+    timer_results: BTreeMap<u32, Result<(), Failure>>,
+    signals: BTreeMap<String, VecDeque<Payload>>,
+    cancel_requested: bool,
+    /// Side-effect values recorded in the history of the task being replayed, by sequence.
+    pub(crate) recorded_side_effects: BTreeMap<u32, Payload>,
+    /// Bumped on every resolution, so the driver knows when polling again can make progress.
+    pub(crate) progress: u64,
+}
+
+impl RunCore {
+    pub(crate) fn new(info: WorkflowInfo, random_seed: u64) -> RunCore {
+        RunCore {
+            info,
+            now: SimTime::ZERO,
+            rng_state: random_seed,
+            next_activity_seq: 1,
+            next_timer_seq: 1,
+            next_side_effect_seq: 1,
+            requests: Vec::new(),
+            activity_results: BTreeMap::new(),
+            timer_results: BTreeMap::new(),
+            signals: BTreeMap::new(),
+            cancel_requested: false,
+            recorded_side_effects: BTreeMap::new(),
+            progress: 0,
+        }
+    }
+
+    pub(crate) fn next_activity_seq(&mut self) -> u32 {
+        let seq = self.next_activity_seq;
+        self.next_activity_seq += 1;
+        seq
+    }
+
+    pub(crate) fn next_timer_seq(&mut self) -> u32 {
+        let seq = self.next_timer_seq;
+        self.next_timer_seq += 1;
+        seq
+    }
+
+    pub(crate) fn next_side_effect_seq(&mut self) -> u32 {
+        let seq = self.next_side_effect_seq;
+        self.next_side_effect_seq += 1;
+        seq
+    }
+
+    /// The next value of the run's deterministic random stream.
+    pub(crate) fn next_random(&mut self) -> u64 {
+        self.rng_state = self.rng_state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        splitmix64(self.rng_state)
+    }
+
+    pub(crate) fn resolve_activity(&mut self, seq: u32, result: Result<Payload, Failure>) {
+        self.activity_results.insert(seq, result);
+        self.progress += 1;
+    }
+
+    pub(crate) fn take_activity_result(&mut self, seq: u32) -> Option<Result<Payload, Failure>> {
+        self.activity_results.remove(&seq)
+    }
+
+    pub(crate) fn resolve_timer(&mut self, seq: u32, result: Result<(), Failure>) {
+        self.timer_results.insert(seq, result);
+        self.progress += 1;
+    }
+
+    pub(crate) fn take_timer_result(&mut self, seq: u32) -> Option<Result<(), Failure>> {
+        self.timer_results.remove(&seq)
+    }
+
+    pub(crate) fn deliver_signal(&mut self, name: &str, input: Payload) {
+        self.signals
+            .entry(name.to_owned())
+            .or_default()
+            .push_back(input);
+        self.progress += 1;
+    }
+
+    pub(crate) fn take_signal(&mut self, name: &str) -> Option<Payload> {
+        self.signals.get_mut(name)?.pop_front()
+    }
+
+    pub(crate) fn request_cancel(&mut self) {
+        self.cancel_requested = true;
+        self.progress += 1;
+    }
+
+    pub(crate) fn is_cancel_requested(&self) -> bool {
+        self.cancel_requested
+    }
+}
+
+/// A fixed hash of a string (FNV-1a), used to seed a run's random stream.
+pub(crate) fn stable_hash(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
