@@ -82,6 +82,8 @@ pub struct RunStats {
     pub workflow_tasks: u64,
     /// Activity attempts run by workers.
     pub activity_attempts: u64,
+    /// Workflow tasks that needed a full replay (cache misses).
+    pub replays: u64,
     /// Worker restarts after crashes.
     pub worker_restarts: u64,
     /// Service restarts from its Store.
@@ -899,8 +901,11 @@ impl<'s> World<'s> {
 
     fn workflow_task(&mut self, w: u32, task: &PollWorkflowTaskQueueResponse) {
         self.stats.workflow_tasks += 1;
+        let panics = self.faults.workflow_panics(self.sched.now(), self.stats.workflow_tasks);
         let node = &mut self.workers[w as usize];
-        let request = node.worker.process(task);
+        let replays_before = node.worker.replays();
+        let request = if panics { node.worker.process_panicking(task) } else { node.worker.process(task) };
+        self.stats.replays += node.worker.replays() - replays_before;
         let incarnation = node.incarnation;
         self.call_service(
             2 + w,

@@ -17,6 +17,7 @@ pub struct WorkflowWorker {
     sticky_queue: TaskQueue,
     registry: Rc<Registry>,
     cache: RunCache,
+    replays: u64,
 }
 
 impl std::fmt::Debug for WorkflowWorker {
@@ -36,6 +37,7 @@ impl WorkflowWorker {
             sticky_queue: TaskQueue::new(format!("{identity}-sticky")),
             registry,
             cache: RunCache::new(cache_capacity),
+            replays: 0,
         }
     }
 
@@ -52,7 +54,28 @@ impl WorkflowWorker {
     /// Answers one workflow task: RespondWorkflowTaskCompleted with the
     /// commands, or RespondWorkflowTaskFailed with the cause.
     pub fn process(&mut self, task: &PollWorkflowTaskQueueResponse) -> Request {
-        match self.run_task(task) {
+        let outcome = self.run_task(task);
+        self.respond(task, outcome)
+    }
+
+    /// Answers a workflow task during which the workflow code panics (a
+    /// fault the world injects): the panic is raised where the code would
+    /// run and caught like any workflow panic; the run is evicted and the
+    /// task fails with WORKFLOW_WORKER_UNHANDLED_FAILURE, to be retried.
+    pub fn process_panicking(&mut self, task: &PollWorkflowTaskQueueResponse) -> Request {
+        self.cache.evict(&task.workflow_execution);
+        let message = super::panics::catch_user_panic(|| panic!("injected workflow panic"))
+            .expect_err("the injected code always panics");
+        let outcome = Err(task_failure(&ReplayError::WorkflowPanicked(message)));
+        self.respond(task, outcome)
+    }
+
+    fn respond(
+        &self,
+        task: &PollWorkflowTaskQueueResponse,
+        outcome: Result<Vec<Command>, (WorkflowTaskFailedCause, Failure)>,
+    ) -> Request {
+        match outcome {
             Ok(commands) => {
                 Request::RespondWorkflowTaskCompleted(RespondWorkflowTaskCompletedRequest {
                     task_token: task.task_token.clone(),
@@ -75,6 +98,12 @@ impl WorkflowWorker {
     /// Drops the cached run, if any.
     pub fn evict(&mut self, execution: &WorkflowExecution) {
         self.cache.evict(execution);
+    }
+
+    /// How many tasks needed a replay from event 1 of a run that had made
+    /// progress before (a cache miss: eviction, crash, or another worker).
+    pub fn replays(&self) -> u64 {
+        self.replays
     }
 
     /// How many runs are cached.
@@ -100,6 +129,9 @@ impl WorkflowWorker {
                 ))
             }
             None => {
+                if task.previous_started_event_id > 0 {
+                    self.replays += 1;
+                }
                 let first = task
                     .history
                     .first()

@@ -14,8 +14,9 @@ type WorkflowFn = Rc<dyn Fn(WfContext, Payload) -> WorkflowFuture>;
 /// An activity definition: a plain function of its attempt and input.
 pub type ActivityFn = fn(&ActivityContext, Payload) -> Result<Payload, Failure>;
 
-/// Workflow and activity definitions by name.
-#[derive(Default)]
+/// Workflow and activity definitions by name. Cloning is cheap (definitions
+/// are shared).
+#[derive(Default, Clone)]
 pub struct Registry {
     workflows: BTreeMap<String, WorkflowFn>,
     activities: BTreeMap<String, ActivityFn>,
@@ -56,6 +57,14 @@ impl Registry {
     /// Registers (or replaces) an activity definition under `name`.
     pub fn register_activity(&mut self, name: &str, f: ActivityFn) {
         self.activities.insert(name.to_owned(), f);
+    }
+
+    /// Makes `name` run the definition registered as `runs` — what a worker
+    /// with changed code does after a deploy.
+    pub fn alias_workflow(&mut self, name: &str, runs: &str) -> Result<(), String> {
+        let definition = self.workflows.get(runs).cloned().ok_or_else(|| format!("unknown workflow type {runs:?}"))?;
+        self.workflows.insert(name.to_owned(), definition);
+        Ok(())
     }
 
     /// Whether a workflow is registered under `name`.
