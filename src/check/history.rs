@@ -837,3 +837,261 @@ impl<'h> Checker<'h> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::fixtures::*;
+    use crate::model::{millis, secs, EventAttributes, TimerId};
+
+    fn broken(history: &[Event]) -> Vec<(&'static str, Option<i64>)> {
+        check(history)
+            .into_iter()
+            .map(|v| (v.invariant, v.event_id))
+            .collect()
+    }
+
+    #[test]
+    fn valid_run_has_no_violations() {
+        assert_eq!(check(&one_activity_run()), vec![]);
+    }
+
+    #[test]
+    fn partial_history_with_outstanding_work_is_valid() {
+        let mut history = one_activity_run();
+        history.truncate(6);
+        assert_eq!(check(&history), vec![]);
+    }
+
+    #[test]
+    fn first_event_must_be_workflow_execution_started() {
+        let mut history = one_activity_run();
+        history[0].attributes = signaled();
+        assert_eq!(broken(&history), vec![(STARTS_WITH_STARTED.id, Some(1))]);
+    }
+
+    #[test]
+    fn an_id_gap_is_reported_once_where_it_occurs() {
+        let mut history = one_activity_run();
+        history.remove(7); // WorkflowTaskScheduled 8
+        let found = broken(&history);
+        assert_eq!(
+            found
+                .iter()
+                .filter(|(id, _)| *id == IDS_CONTIGUOUS.id)
+                .count(),
+            1
+        );
+        assert!(found.contains(&(IDS_CONTIGUOUS.id, Some(9))));
+    }
+
+    #[test]
+    fn time_going_back_is_reported() {
+        let mut history = one_activity_run();
+        history[8].event_time = history[7].event_time - secs(1);
+        assert_eq!(broken(&history), vec![(TIME_MONOTONIC.id, Some(9))]);
+    }
+
+    #[test]
+    fn late_written_activity_started_keeps_its_earlier_start_time() {
+        let mut history = one_activity_run();
+        history.insert(5, event(6, 3, signaled()));
+        history.insert(6, event(7, 3, task_scheduled()));
+        history.insert(7, event(8, 3, task_started(7)));
+        history.insert(8, event(9, 4, task_completed(7, 8)));
+        let mut history = renumbered(history);
+        // Activity started at +2s, written after the task completed at +4s.
+        history[9].attributes = activity_started(5);
+        history[9].event_time = history[4].event_time;
+        history[10].attributes = activity_completed(5, 10);
+        let history: Vec<Event> = history.into_iter().take(11).collect();
+        assert_eq!(check(&history), vec![]);
+        let mut before_scheduled = history.clone();
+        before_scheduled[9].event_time = history[4].event_time - secs(1);
+        assert_eq!(
+            broken(&before_scheduled),
+            vec![(TIME_MONOTONIC.id, Some(10))]
+        );
+    }
+
+    #[test]
+    fn event_buffered_during_a_task_keeps_its_arrival_time_but_not_before_the_task_started() {
+        let mut history = one_activity_run();
+        // A signal arrives at +1.5s (task started at +1s, completed at +2s)
+        // and is written after the task's command.
+        history.insert(
+            5,
+            Event {
+                event_id: 0,
+                event_time: SimTime::START + millis(1500),
+                attributes: signaled(),
+            },
+        );
+        history.truncate(6);
+        let history = renumbered(history);
+        assert_eq!(check(&history), vec![]);
+        let mut too_early = history.clone();
+        too_early[5].event_time = SimTime::START + millis(500);
+        assert_eq!(broken(&too_early), vec![(TIME_MONOTONIC.id, Some(6))]);
+    }
+
+    #[test]
+    fn second_workflow_task_while_one_is_outstanding_is_reported() {
+        let mut history = one_activity_run();
+        history[5].attributes = task_scheduled();
+        history[6].attributes = signaled();
+        assert!(broken(&history).contains(&(WORKFLOW_TASK_LIFECYCLE.id, Some(8))));
+    }
+
+    #[test]
+    fn workflow_task_completed_must_name_the_started_task() {
+        let mut history = one_activity_run();
+        history[9].attributes = task_completed(8, 3);
+        assert!(broken(&history).contains(&(WORKFLOW_TASK_LIFECYCLE.id, Some(10))));
+    }
+
+    #[test]
+    fn unstarted_workflow_task_may_time_out_schedule_to_start_only() {
+        let mut history = one_activity_run();
+        history.truncate(8);
+        let timed_out = |timeout_type| EventAttributes::WorkflowTaskTimedOut {
+            scheduled_event_id: 8,
+            started_event_id: 0,
+            timeout_type,
+        };
+        history.push(event(9, 5, timed_out(TimeoutType::ScheduleToStart)));
+        assert_eq!(check(&history), vec![]);
+        history[8].attributes = timed_out(TimeoutType::StartToClose);
+        assert_eq!(
+            broken(&history),
+            vec![(WORKFLOW_TASK_LIFECYCLE.id, Some(9))]
+        );
+    }
+
+    #[test]
+    fn command_event_separated_from_its_task_is_reported() {
+        let mut history = one_activity_run();
+        history.insert(4, event(0, 2, signaled()));
+        let mut history = renumbered(history);
+        history[5].attributes = activity_scheduled(4);
+        history[6].attributes = activity_started(6);
+        history[7].attributes = activity_completed(6, 7);
+        history[9].attributes = task_started(9);
+        history[10].attributes = task_completed(9, 10);
+        history[11].attributes = completed(11);
+        assert_eq!(
+            broken(&history),
+            vec![(COMMAND_EVENTS_FOLLOW_THEIR_TASK.id, Some(6))]
+        );
+    }
+
+    #[test]
+    fn unmodelled_events_inside_a_command_batch_keep_it_open() {
+        let mut history = one_activity_run();
+        let update = EventAttributes::Unmodelled {
+            event_type_name: "EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED".into(),
+            attributes: serde_json::Value::Null,
+        };
+        history.insert(4, event(0, 2, update));
+        let mut history = renumbered(history);
+        history[5].attributes = activity_scheduled(4);
+        history[6].attributes = activity_started(6);
+        history[7].attributes = activity_completed(6, 7);
+        history[9].attributes = task_started(9);
+        history[10].attributes = task_completed(9, 10);
+        history[11].attributes = completed(11);
+        assert_eq!(check(&history), vec![]);
+    }
+
+    #[test]
+    fn activity_canceled_before_start_is_written_inside_the_batch() {
+        let history = vec![
+            event(1, 0, started()),
+            event(2, 0, task_scheduled()),
+            event(3, 1, task_started(2)),
+            event(4, 2, task_completed(2, 3)),
+            event(5, 2, activity_scheduled(4)),
+            event(6, 3, task_scheduled()),
+            event(7, 3, task_started(6)),
+            event(8, 4, task_completed(6, 7)),
+            event(
+                9,
+                4,
+                EventAttributes::ActivityTaskCancelRequested {
+                    scheduled_event_id: 5,
+                    workflow_task_completed_event_id: 8,
+                },
+            ),
+            event(
+                10,
+                4,
+                EventAttributes::ActivityTaskCanceled {
+                    details: None,
+                    latest_cancel_requested_event_id: 9,
+                    scheduled_event_id: 5,
+                    started_event_id: 0,
+                    identity: String::new(),
+                },
+            ),
+            event(
+                11,
+                4,
+                EventAttributes::TimerStarted {
+                    timer_id: TimerId::new("t"),
+                    start_to_fire_timeout: secs(1),
+                    workflow_task_completed_event_id: 8,
+                },
+            ),
+        ];
+        assert_eq!(check(&history), vec![]);
+    }
+
+    #[test]
+    fn back_reference_to_an_event_of_the_wrong_type_is_reported() {
+        let mut history = one_activity_run();
+        history[6].attributes = activity_completed(4, 6);
+        assert!(broken(&history).contains(&(BACK_REFERENCES.id, Some(7))));
+    }
+
+    #[test]
+    fn activity_outcome_must_name_the_activity_start() {
+        let mut history = one_activity_run();
+        history[6].attributes = activity_completed(5, 0);
+        assert_eq!(broken(&history), vec![(BACK_REFERENCES.id, Some(7))]);
+    }
+
+    #[test]
+    fn second_activity_outcome_is_reported() {
+        let mut history = one_activity_run();
+        history.insert(7, event(8, 4, activity_completed(5, 6)));
+        let mut history = renumbered(history);
+        history[9].attributes = task_started(9);
+        history[10].attributes = task_completed(9, 10);
+        history[11].attributes = completed(11);
+        assert_eq!(broken(&history), vec![(SINGLE_OUTCOME.id, Some(8))]);
+    }
+
+    #[test]
+    fn event_after_the_closing_event_is_reported() {
+        let mut history = one_activity_run();
+        history.push(event(12, 7, signaled()));
+        assert_eq!(broken(&history), vec![(CLOSE_IS_LAST.id, Some(12))]);
+    }
+
+    #[test]
+    fn timer_outcome_must_name_the_same_timer() {
+        let mut history = one_activity_run();
+        history[4].attributes = EventAttributes::TimerStarted {
+            timer_id: TimerId::new("a"),
+            start_to_fire_timeout: secs(1),
+            workflow_task_completed_event_id: 4,
+        };
+        history[5].attributes = EventAttributes::TimerFired {
+            timer_id: TimerId::new("b"),
+            started_event_id: 5,
+        };
+        history[6].attributes = task_scheduled();
+        history.truncate(7);
+        assert_eq!(broken(&history), vec![(BACK_REFERENCES.id, Some(6))]);
+    }
+}

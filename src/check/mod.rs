@@ -9,6 +9,8 @@
 //! renders a history with the offending event marked. Every invariant has a
 //! stable id listed in [`catalog`].
 
+#[cfg(test)]
+pub(crate) mod fixtures;
 mod history;
 pub mod report;
 mod status;

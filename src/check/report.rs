@@ -30,3 +30,33 @@ pub fn render_violation(history: &[Event], violation: &Violation) -> String {
         render_history_with_mark(history, violation.event_id)
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::fixtures::one_activity_run;
+
+    #[test]
+    fn only_the_offending_event_is_marked() {
+        let history = one_activity_run();
+        let text = render_history_with_mark(&history, Some(5));
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), history.len());
+        assert!(lines[4].starts_with(">>    5 +2s"), "{}", lines[4]);
+        assert_eq!(lines.iter().filter(|l| l.starts_with(">>")).count(), 1);
+        assert!(lines[0].starts_with("      1 +0s"));
+    }
+
+    #[test]
+    fn violation_report_names_the_invariant_then_shows_the_history() {
+        let history = one_activity_run();
+        let violation = Violation {
+            invariant: "history.single_outcome",
+            message: "boom".into(),
+            event_id: Some(7),
+        };
+        let report = render_violation(&history, &violation);
+        assert!(report.starts_with("[history.single_outcome] event 7: boom\n"));
+        assert!(report.contains(">>    7 +4s         ActivityTaskCompleted"));
+    }
+}

@@ -39,3 +39,44 @@ pub fn check_status(history: &[Event], status: WorkflowExecutionStatus) -> Vec<V
         event_id: closing.map(|e| e.event_id),
     }]
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::fixtures::one_activity_run;
+
+    #[test]
+    fn closed_run_matches_only_its_closing_status() {
+        let history = one_activity_run();
+        assert_eq!(
+            check_status(&history, WorkflowExecutionStatus::Completed),
+            vec![]
+        );
+        let wrong = check_status(&history, WorkflowExecutionStatus::Failed);
+        assert_eq!(wrong.len(), 1);
+        assert_eq!(wrong[0].event_id, Some(11));
+        assert_eq!(
+            wrong[0].message,
+            "status is Failed, but closing event 11 (WorkflowExecutionCompleted) gives Completed"
+        );
+    }
+
+    #[test]
+    fn running_means_no_closing_event() {
+        let mut history = one_activity_run();
+        assert_eq!(
+            check_status(&history, WorkflowExecutionStatus::Running).len(),
+            1
+        );
+        history.pop();
+        assert_eq!(
+            check_status(&history, WorkflowExecutionStatus::Running),
+            vec![]
+        );
+        let closed = check_status(&history, WorkflowExecutionStatus::Completed);
+        assert_eq!(
+            closed[0].message,
+            "status is Completed, but the history has no closing event"
+        );
+    }
+}

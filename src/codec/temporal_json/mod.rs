@@ -27,6 +27,8 @@
 mod enums;
 mod export;
 mod import;
+#[cfg(test)]
+mod tests;
 
 use crate::model::History;
 use std::fmt;
