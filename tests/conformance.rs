@@ -344,6 +344,27 @@ fn mutants(history: &History) -> Vec<(String, History)> {
         m.remove(pos);
         out.push((format!("drop event {}", pos + 1), m));
     }
+    // Drop an event that a later event refers to, renumbering what follows
+    // (the reference now lands on whichever event took the dropped id).
+    for pos in 0..n {
+        let dropped = history[pos].event_id;
+        if history[pos + 1..]
+            .iter()
+            .any(|e| references(e).contains(&dropped))
+        {
+            let mut m = history.clone();
+            m.remove(pos);
+            for event in &mut m[pos..] {
+                event.event_id -= 1;
+                for_each_reference(&mut event.attributes, |id| {
+                    if *id > dropped {
+                        *id -= 1
+                    }
+                });
+            }
+            out.push((format!("drop referenced event {dropped} and renumber"), m));
+        }
+    }
     // Swap two adjacent events of different types where the later one refers
     // to the earlier one (independent events, such as a signal and an
     // activity result, may legitimately come in either order). Ids and times

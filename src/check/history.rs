@@ -56,7 +56,7 @@ pub const BACK_REFERENCES: InvariantInfo = InvariantInfo {
 pub const SINGLE_OUTCOME: InvariantInfo = InvariantInfo {
     id: "history.single_outcome",
     description: "Each activity, timer, child workflow and external signal or cancel request has at most one \
-                  start and at most one outcome, and nothing happens to it after its outcome",
+                  start, at most one cancel request and at most one outcome, and nothing happens to it after its outcome",
 };
 /// `history.close_is_last`
 pub const CLOSE_IS_LAST: InvariantInfo = InvariantInfo {
@@ -566,6 +566,14 @@ impl<'h> Checker<'h> {
                     T::ActivityTaskScheduled,
                 ) {
                     self.not_after_outcome(event, sp, "activity scheduled at");
+                    // The Service rejects a duplicate cancellation of one activity.
+                    let earlier = self.slots[sp].cancel_requested;
+                    if earlier != 0 {
+                        let message = format!(
+                            "second cancel request of the activity scheduled at {scheduled_event_id} (first: event {earlier})"
+                        );
+                        self.report(&SINGLE_OUTCOME, event, message);
+                    }
                     self.slots[sp].cancel_requested = event.event_id;
                 }
             }
