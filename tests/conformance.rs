@@ -476,3 +476,65 @@ fn truncated_or_garbled_json_is_an_import_error() {
         );
     }
 }
+
+/// Replaces the `target`-th leaf (in document order) with `replacement`;
+/// returns how many leaves were seen.
+fn replace_leaf(
+    value: &mut serde_json::Value,
+    target: usize,
+    replacement: &serde_json::Value,
+    seen: &mut usize,
+) {
+    match value {
+        serde_json::Value::Object(map) => map
+            .values_mut()
+            .for_each(|v| replace_leaf(v, target, replacement, seen)),
+        serde_json::Value::Array(items) => items
+            .iter_mut()
+            .for_each(|v| replace_leaf(v, target, replacement, seen)),
+        leaf => {
+            if *seen == target {
+                *leaf = replacement.clone();
+            }
+            *seen += 1;
+        }
+    }
+}
+
+#[test]
+fn wrongly_typed_values_anywhere_never_panic_import_check_or_print() {
+    let replacements = [
+        serde_json::json!(null),
+        serde_json::json!(-1),
+        serde_json::json!(9_223_372_036_854_775_807i64),
+        serde_json::json!("x"),
+        serde_json::json!(""),
+        serde_json::json!({}),
+        serde_json::json!([1]),
+        serde_json::json!(1.5),
+    ];
+    for path in corpus_files().into_iter().step_by(5) {
+        let document: serde_json::Value = serde_json::from_str(&read(&path)).unwrap();
+        let mut leaves = 0;
+        replace_leaf(
+            &mut document.clone(),
+            usize::MAX,
+            &replacements[0],
+            &mut leaves,
+        );
+        for target in 0..leaves {
+            let mut mutated = document.clone();
+            replace_leaf(
+                &mut mutated,
+                target,
+                &replacements[target % replacements.len()],
+                &mut 0,
+            );
+            if let Ok(imported) = import_history(&mutated.to_string()) {
+                check_history(&imported.events);
+                tempest::codec::history_to_text(&imported.events);
+                export_history(&imported.events);
+            }
+        }
+    }
+}

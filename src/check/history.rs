@@ -311,12 +311,11 @@ impl<'h> Checker<'h> {
             }
         } else {
             let previous = &self.history[pos - 1];
-            if event.event_id != previous.event_id + 1 {
+            let expected = previous.event_id.wrapping_add(1);
+            if event.event_id != expected {
                 let message = format!(
-                    "id {} follows event {}; expected {}",
-                    event.event_id,
-                    previous.event_id,
-                    previous.event_id + 1
+                    "id {} follows event {}; expected {expected}",
+                    event.event_id, previous.event_id
                 );
                 self.report(&IDS_CONTIGUOUS, event, message);
             }

@@ -80,7 +80,9 @@ pub fn parse_rfc3339(text: &str) -> Result<SimTime, String> {
         - offset_secs;
     let secs = u64::try_from(secs)
         .map_err(|_| format!("{text:?} is before 1970, which Tempest cannot represent"))?;
-    Ok(SimTime(secs * 1_000_000_000 + nanos))
+    secs.checked_mul(1_000_000_000)
+        .map(|n| SimTime(n + nanos))
+        .ok_or_else(|| format!("{text:?} is after 2554, which Tempest cannot represent"))
 }
 
 fn days_in_month(year: u32, month: u32) -> u32 {
@@ -141,6 +143,7 @@ mod tests {
             "1969-12-31T23:59:59Z",
             "2026-01-01T00:00:00.Z",
             "2026-01-01T0a:00:00Z",
+            "9999-12-31T23:59:59Z",
         ] {
             assert!(parse_rfc3339(bad).is_err(), "{bad} was accepted");
         }
