@@ -84,37 +84,16 @@ pub struct ContinueAsNew {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Command {
     ScheduleActivityTask(ScheduleActivity),
-    RequestCancelActivityTask {
-        scheduled_event_id: i64,
-    },
-    StartTimer {
-        timer_id: TimerId,
-        start_to_fire_timeout: Duration,
-    },
-    CancelTimer {
-        timer_id: TimerId,
-    },
-    CompleteWorkflowExecution {
-        result: Payload,
-    },
-    FailWorkflowExecution {
-        failure: Failure,
-    },
-    CancelWorkflowExecution {
-        details: Option<Payload>,
-    },
+    RequestCancelActivityTask { scheduled_event_id: i64 },
+    StartTimer { timer_id: TimerId, start_to_fire_timeout: Duration },
+    CancelTimer { timer_id: TimerId },
+    CompleteWorkflowExecution { result: Payload },
+    FailWorkflowExecution { failure: Failure },
+    CancelWorkflowExecution { details: Option<Payload> },
     ContinueAsNewWorkflowExecution(ContinueAsNew),
-    RecordMarker {
-        marker_name: String,
-        details: BTreeMap<String, Payload>,
-        failure: Option<Failure>,
-    },
-    ModifyWorkflowProperties {
-        upserted_memo: Memo,
-    },
-    UpsertWorkflowSearchAttributes {
-        search_attributes: BTreeMap<String, Payload>,
-    },
+    RecordMarker { marker_name: String, details: BTreeMap<String, Payload>, failure: Option<Failure> },
+    ModifyWorkflowProperties { upserted_memo: Memo },
+    UpsertWorkflowSearchAttributes { search_attributes: BTreeMap<String, Payload> },
     StartChildWorkflowExecution(StartChildWorkflow),
     SignalExternalWorkflowExecution {
         namespace: Namespace,
@@ -150,9 +129,7 @@ impl Command {
             Command::UpsertWorkflowSearchAttributes { .. } => "UpsertWorkflowSearchAttributes",
             Command::StartChildWorkflowExecution(_) => "StartChildWorkflowExecution",
             Command::SignalExternalWorkflowExecution { .. } => "SignalExternalWorkflowExecution",
-            Command::RequestCancelExternalWorkflowExecution { .. } => {
-                "RequestCancelExternalWorkflowExecution"
-            }
+            Command::RequestCancelExternalWorkflowExecution { .. } => "RequestCancelExternalWorkflowExecution",
         }
     }
 
@@ -166,23 +143,13 @@ impl Command {
             Command::CompleteWorkflowExecution { .. } => EventType::WorkflowExecutionCompleted,
             Command::FailWorkflowExecution { .. } => EventType::WorkflowExecutionFailed,
             Command::CancelWorkflowExecution { .. } => EventType::WorkflowExecutionCanceled,
-            Command::ContinueAsNewWorkflowExecution(_) => {
-                EventType::WorkflowExecutionContinuedAsNew
-            }
+            Command::ContinueAsNewWorkflowExecution(_) => EventType::WorkflowExecutionContinuedAsNew,
             Command::RecordMarker { .. } => EventType::MarkerRecorded,
             Command::ModifyWorkflowProperties { .. } => EventType::WorkflowPropertiesModified,
-            Command::UpsertWorkflowSearchAttributes { .. } => {
-                EventType::UpsertWorkflowSearchAttributes
-            }
-            Command::StartChildWorkflowExecution(_) => {
-                EventType::StartChildWorkflowExecutionInitiated
-            }
-            Command::SignalExternalWorkflowExecution { .. } => {
-                EventType::SignalExternalWorkflowExecutionInitiated
-            }
-            Command::RequestCancelExternalWorkflowExecution { .. } => {
-                EventType::RequestCancelExternalWorkflowExecutionInitiated
-            }
+            Command::UpsertWorkflowSearchAttributes { .. } => EventType::UpsertWorkflowSearchAttributes,
+            Command::StartChildWorkflowExecution(_) => EventType::StartChildWorkflowExecutionInitiated,
+            Command::SignalExternalWorkflowExecution { .. } => EventType::SignalExternalWorkflowExecutionInitiated,
+            Command::RequestCancelExternalWorkflowExecution { .. } => EventType::RequestCancelExternalWorkflowExecutionInitiated,
         }
     }
 

@@ -464,46 +464,26 @@ impl EventAttributes {
             A::TimerStarted { .. } => EventType::TimerStarted,
             A::TimerFired { .. } => EventType::TimerFired,
             A::TimerCanceled { .. } => EventType::TimerCanceled,
-            A::WorkflowExecutionCancelRequested { .. } => {
-                EventType::WorkflowExecutionCancelRequested
-            }
+            A::WorkflowExecutionCancelRequested { .. } => EventType::WorkflowExecutionCancelRequested,
             A::WorkflowExecutionCanceled { .. } => EventType::WorkflowExecutionCanceled,
-            A::RequestCancelExternalWorkflowExecutionInitiated { .. } => {
-                EventType::RequestCancelExternalWorkflowExecutionInitiated
-            }
-            A::RequestCancelExternalWorkflowExecutionFailed { .. } => {
-                EventType::RequestCancelExternalWorkflowExecutionFailed
-            }
-            A::ExternalWorkflowExecutionCancelRequested { .. } => {
-                EventType::ExternalWorkflowExecutionCancelRequested
-            }
+            A::RequestCancelExternalWorkflowExecutionInitiated { .. } => EventType::RequestCancelExternalWorkflowExecutionInitiated,
+            A::RequestCancelExternalWorkflowExecutionFailed { .. } => EventType::RequestCancelExternalWorkflowExecutionFailed,
+            A::ExternalWorkflowExecutionCancelRequested { .. } => EventType::ExternalWorkflowExecutionCancelRequested,
             A::MarkerRecorded { .. } => EventType::MarkerRecorded,
             A::WorkflowExecutionSignaled { .. } => EventType::WorkflowExecutionSignaled,
             A::WorkflowExecutionTerminated { .. } => EventType::WorkflowExecutionTerminated,
             A::WorkflowExecutionContinuedAsNew { .. } => EventType::WorkflowExecutionContinuedAsNew,
-            A::StartChildWorkflowExecutionInitiated { .. } => {
-                EventType::StartChildWorkflowExecutionInitiated
-            }
-            A::StartChildWorkflowExecutionFailed { .. } => {
-                EventType::StartChildWorkflowExecutionFailed
-            }
+            A::StartChildWorkflowExecutionInitiated { .. } => EventType::StartChildWorkflowExecutionInitiated,
+            A::StartChildWorkflowExecutionFailed { .. } => EventType::StartChildWorkflowExecutionFailed,
             A::ChildWorkflowExecutionStarted { .. } => EventType::ChildWorkflowExecutionStarted,
             A::ChildWorkflowExecutionCompleted { .. } => EventType::ChildWorkflowExecutionCompleted,
             A::ChildWorkflowExecutionFailed { .. } => EventType::ChildWorkflowExecutionFailed,
             A::ChildWorkflowExecutionCanceled { .. } => EventType::ChildWorkflowExecutionCanceled,
             A::ChildWorkflowExecutionTimedOut { .. } => EventType::ChildWorkflowExecutionTimedOut,
-            A::ChildWorkflowExecutionTerminated { .. } => {
-                EventType::ChildWorkflowExecutionTerminated
-            }
-            A::SignalExternalWorkflowExecutionInitiated { .. } => {
-                EventType::SignalExternalWorkflowExecutionInitiated
-            }
-            A::SignalExternalWorkflowExecutionFailed { .. } => {
-                EventType::SignalExternalWorkflowExecutionFailed
-            }
-            A::ExternalWorkflowExecutionSignaled { .. } => {
-                EventType::ExternalWorkflowExecutionSignaled
-            }
+            A::ChildWorkflowExecutionTerminated { .. } => EventType::ChildWorkflowExecutionTerminated,
+            A::SignalExternalWorkflowExecutionInitiated { .. } => EventType::SignalExternalWorkflowExecutionInitiated,
+            A::SignalExternalWorkflowExecutionFailed { .. } => EventType::SignalExternalWorkflowExecutionFailed,
+            A::ExternalWorkflowExecutionSignaled { .. } => EventType::ExternalWorkflowExecutionSignaled,
             A::UpsertWorkflowSearchAttributes { .. } => EventType::UpsertWorkflowSearchAttributes,
             A::WorkflowPropertiesModified { .. } => EventType::WorkflowPropertiesModified,
             A::Unmodelled { .. } => EventType::Unmodelled,
@@ -515,62 +495,20 @@ impl EventAttributes {
     pub fn workflow_task_completed_event_id(&self) -> Option<i64> {
         use EventAttributes as A;
         match self {
-            A::WorkflowExecutionCompleted {
-                workflow_task_completed_event_id: id,
-                ..
-            }
-            | A::WorkflowExecutionFailed {
-                workflow_task_completed_event_id: id,
-                ..
-            }
-            | A::ActivityTaskScheduled {
-                workflow_task_completed_event_id: id,
-                ..
-            }
-            | A::ActivityTaskCancelRequested {
-                workflow_task_completed_event_id: id,
-                ..
-            }
-            | A::TimerStarted {
-                workflow_task_completed_event_id: id,
-                ..
-            }
-            | A::TimerCanceled {
-                workflow_task_completed_event_id: id,
-                ..
-            }
-            | A::WorkflowExecutionCanceled {
-                workflow_task_completed_event_id: id,
-                ..
-            }
-            | A::RequestCancelExternalWorkflowExecutionInitiated {
-                workflow_task_completed_event_id: id,
-                ..
-            }
-            | A::MarkerRecorded {
-                workflow_task_completed_event_id: id,
-                ..
-            }
-            | A::WorkflowExecutionContinuedAsNew {
-                workflow_task_completed_event_id: id,
-                ..
-            }
-            | A::StartChildWorkflowExecutionInitiated {
-                workflow_task_completed_event_id: id,
-                ..
-            }
-            | A::SignalExternalWorkflowExecutionInitiated {
-                workflow_task_completed_event_id: id,
-                ..
-            }
-            | A::UpsertWorkflowSearchAttributes {
-                workflow_task_completed_event_id: id,
-                ..
-            }
-            | A::WorkflowPropertiesModified {
-                workflow_task_completed_event_id: id,
-                ..
-            } => Some(*id),
+            A::WorkflowExecutionCompleted { workflow_task_completed_event_id: id, .. }
+            | A::WorkflowExecutionFailed { workflow_task_completed_event_id: id, .. }
+            | A::ActivityTaskScheduled { workflow_task_completed_event_id: id, .. }
+            | A::ActivityTaskCancelRequested { workflow_task_completed_event_id: id, .. }
+            | A::TimerStarted { workflow_task_completed_event_id: id, .. }
+            | A::TimerCanceled { workflow_task_completed_event_id: id, .. }
+            | A::WorkflowExecutionCanceled { workflow_task_completed_event_id: id, .. }
+            | A::RequestCancelExternalWorkflowExecutionInitiated { workflow_task_completed_event_id: id, .. }
+            | A::MarkerRecorded { workflow_task_completed_event_id: id, .. }
+            | A::WorkflowExecutionContinuedAsNew { workflow_task_completed_event_id: id, .. }
+            | A::StartChildWorkflowExecutionInitiated { workflow_task_completed_event_id: id, .. }
+            | A::SignalExternalWorkflowExecutionInitiated { workflow_task_completed_event_id: id, .. }
+            | A::UpsertWorkflowSearchAttributes { workflow_task_completed_event_id: id, .. }
+            | A::WorkflowPropertiesModified { workflow_task_completed_event_id: id, .. } => Some(*id),
             _ => None,
         }
     }

@@ -123,11 +123,7 @@ impl Failure {
         Failure {
             message: message.into(),
             stack_trace: String::new(),
-            info: FailureInfo::Application {
-                type_name: type_name.into(),
-                non_retryable: false,
-                details: None,
-            },
+            info: FailureInfo::Application { type_name: type_name.into(), non_retryable: false, details: None },
             cause: None,
         }
     }
@@ -146,32 +142,19 @@ impl Failure {
         Failure {
             message: format!("activity {} timeout", timeout_type.proto_name()),
             stack_trace: String::new(),
-            info: FailureInfo::Timeout {
-                timeout_type,
-                last_heartbeat_details: None,
-            },
+            info: FailureInfo::Timeout { timeout_type, last_heartbeat_details: None },
             cause: None,
         }
     }
 
     /// A cancellation.
     pub fn canceled(message: impl Into<String>) -> Failure {
-        Failure {
-            message: message.into(),
-            stack_trace: String::new(),
-            info: FailureInfo::Canceled { details: None },
-            cause: None,
-        }
+        Failure { message: message.into(), stack_trace: String::new(), info: FailureInfo::Canceled { details: None }, cause: None }
     }
 
     /// A failure raised by the Service itself.
     pub fn server(message: impl Into<String>, non_retryable: bool) -> Failure {
-        Failure {
-            message: message.into(),
-            stack_trace: String::new(),
-            info: FailureInfo::Server { non_retryable },
-            cause: None,
-        }
+        Failure { message: message.into(), stack_trace: String::new(), info: FailureInfo::Server { non_retryable }, cause: None }
     }
 
     /// Attaches a cause.
@@ -192,8 +175,7 @@ impl Failure {
     /// marked non-retryable, or a non-retryable server failure).
     pub fn is_non_retryable(&self) -> bool {
         match &self.info {
-            FailureInfo::Application { non_retryable, .. }
-            | FailureInfo::Server { non_retryable } => *non_retryable,
+            FailureInfo::Application { non_retryable, .. } | FailureInfo::Server { non_retryable } => *non_retryable,
             _ => false,
         }
     }
@@ -210,9 +192,7 @@ impl Failure {
 impl fmt::Display for Failure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.info {
-            FailureInfo::Application { type_name, .. } => {
-                write!(f, "{type_name}: {}", self.message)?
-            }
+            FailureInfo::Application { type_name, .. } => write!(f, "{type_name}: {}", self.message)?,
             _ => write!(f, "{}", self.message)?,
         }
         if let Some(cause) = &self.cause {

@@ -83,10 +83,7 @@ pub enum RetryDecision {
 impl RetryPolicy {
     /// A policy that never retries (one attempt).
     pub fn no_retries() -> RetryPolicy {
-        RetryPolicy {
-            maximum_attempts: 1,
-            ..RetryPolicy::default()
-        }
+        RetryPolicy { maximum_attempts: 1, ..RetryPolicy::default() }
     }
 
     /// The cap on the wait between attempts.
@@ -98,10 +95,7 @@ impl RetryPolicy {
     /// failed: `min(initial × coefficient^(attempt-1), maximum)`.
     pub fn backoff_after(&self, attempt: u32) -> Duration {
         let max = self.effective_maximum_interval();
-        let factor = self
-            .backoff_coefficient
-            .max(1.0)
-            .powi(attempt.saturating_sub(1).min(1000) as i32);
+        let factor = self.backoff_coefficient.max(1.0).powi(attempt.saturating_sub(1).min(1000) as i32);
         let nanos = self.initial_interval.as_nanos() as f64 * factor;
         if !nanos.is_finite() || nanos >= max.as_nanos() as f64 {
             max
@@ -113,13 +107,7 @@ impl RetryPolicy {
     /// Decides whether attempt `attempt` (1-based), which failed with
     /// `failure` at `now`, is retried, given an optional overall `deadline`
     /// (schedule-to-close or the execution's expiration).
-    pub fn decide(
-        &self,
-        attempt: u32,
-        failure: &Failure,
-        now: SimTime,
-        deadline: Option<SimTime>,
-    ) -> RetryDecision {
+    pub fn decide(&self, attempt: u32, failure: &Failure, now: SimTime, deadline: Option<SimTime>) -> RetryDecision {
         if failure.is_non_retryable() {
             return RetryDecision::Stop(RetryState::NonRetryableFailure);
         }
@@ -157,37 +145,19 @@ mod tests {
 
     #[test]
     fn maximum_attempts_stops() {
-        let p = RetryPolicy {
-            maximum_attempts: 3,
-            ..Default::default()
-        };
+        let p = RetryPolicy { maximum_attempts: 3, ..Default::default() };
         let f = Failure::application("Boom", "x");
-        assert!(matches!(
-            p.decide(2, &f, SimTime::ZERO, None),
-            RetryDecision::Retry(_)
-        ));
-        assert_eq!(
-            p.decide(3, &f, SimTime::ZERO, None),
-            RetryDecision::Stop(RetryState::MaximumAttemptsReached)
-        );
+        assert!(matches!(p.decide(2, &f, SimTime::ZERO, None), RetryDecision::Retry(_)));
+        assert_eq!(p.decide(3, &f, SimTime::ZERO, None), RetryDecision::Stop(RetryState::MaximumAttemptsReached));
     }
 
     #[test]
     fn listed_and_flagged_failures_are_not_retried() {
-        let p = RetryPolicy {
-            non_retryable_error_types: vec!["Fatal".into()],
-            ..Default::default()
-        };
+        let p = RetryPolicy { non_retryable_error_types: vec!["Fatal".into()], ..Default::default() };
         let listed = Failure::application("Fatal", "x");
         let flagged = Failure::non_retryable("Other", "x");
-        assert_eq!(
-            p.decide(1, &listed, SimTime::ZERO, None),
-            RetryDecision::Stop(RetryState::NonRetryableFailure)
-        );
-        assert_eq!(
-            p.decide(1, &flagged, SimTime::ZERO, None),
-            RetryDecision::Stop(RetryState::NonRetryableFailure)
-        );
+        assert_eq!(p.decide(1, &listed, SimTime::ZERO, None), RetryDecision::Stop(RetryState::NonRetryableFailure));
+        assert_eq!(p.decide(1, &flagged, SimTime::ZERO, None), RetryDecision::Stop(RetryState::NonRetryableFailure));
     }
 
     #[test]
@@ -195,9 +165,6 @@ mod tests {
         let p = RetryPolicy::default();
         let f = Failure::application("Boom", "x");
         let deadline = SimTime::ZERO + Duration::from_millis(500);
-        assert_eq!(
-            p.decide(1, &f, SimTime::ZERO, Some(deadline)),
-            RetryDecision::Stop(RetryState::Timeout)
-        );
+        assert_eq!(p.decide(1, &f, SimTime::ZERO, Some(deadline)), RetryDecision::Stop(RetryState::Timeout));
     }
 }

@@ -8,20 +8,14 @@ use super::Duration;
 /// (beyond 500 years) are rejected.
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let t = text.trim();
-    let split = t
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .ok_or_else(|| {
-            format!("duration {text:?} has no unit (use ns, us, ms, s, m, h or d, e.g. \"10s\")")
-        })?;
+    let split = t.find(|c: char| !(c.is_ascii_digit() || c == '.')).ok_or_else(|| {
+        format!("duration {text:?} has no unit (use ns, us, ms, s, m, h or d, e.g. \"10s\")")
+    })?;
     let (num, unit) = t.split_at(split);
     if num.is_empty() {
-        return Err(format!(
-            "duration {text:?} must start with a non-negative number, e.g. \"10s\""
-        ));
+        return Err(format!("duration {text:?} must start with a non-negative number, e.g. \"10s\""));
     }
-    let value: f64 = num
-        .parse()
-        .map_err(|_| format!("duration {text:?} has a bad number"))?;
+    let value: f64 = num.parse().map_err(|_| format!("duration {text:?} has a bad number"))?;
     let nanos_per_unit: f64 = match unit {
         "ns" => 1.0,
         "us" => 1e3,
@@ -30,18 +24,12 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
         "m" => 60e9,
         "h" => 3600e9,
         "d" => 86_400e9,
-        _ => {
-            return Err(format!(
-                "duration {text:?} has unknown unit {unit:?} (use ns, us, ms, s, m, h or d)"
-            ))
-        }
+        _ => return Err(format!("duration {text:?} has unknown unit {unit:?} (use ns, us, ms, s, m, h or d)")),
     };
     let nanos = value * nanos_per_unit;
     const MAX_NANOS: f64 = 500.0 * 365.0 * 86_400e9;
     if !nanos.is_finite() || nanos > MAX_NANOS {
-        return Err(format!(
-            "duration {text:?} is absurdly long (limit: 500 years)"
-        ));
+        return Err(format!("duration {text:?} is absurdly long (limit: 500 years)"));
     }
     Ok(Duration::from_nanos(nanos.round() as u64))
 }
@@ -49,14 +37,7 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
 /// Prints a duration in the largest unit that represents it exactly.
 pub fn format_duration(d: Duration) -> String {
     let n = d.as_nanos();
-    for (unit, size) in [
-        ("d", 86_400_000_000_000u128),
-        ("h", 3_600_000_000_000),
-        ("m", 60_000_000_000),
-        ("s", 1_000_000_000),
-        ("ms", 1_000_000),
-        ("us", 1_000),
-    ] {
+    for (unit, size) in [("d", 86_400_000_000_000u128), ("h", 3_600_000_000_000), ("m", 60_000_000_000), ("s", 1_000_000_000), ("ms", 1_000_000), ("us", 1_000)] {
         if n >= size && n % size == 0 {
             return format!("{}{unit}", n / size);
         }
@@ -102,8 +83,7 @@ pub mod serde_opt_duration {
     /// Deserializes from text with a unit, or null.
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Duration>, D::Error> {
         let text = Option::<String>::deserialize(d)?;
-        text.map(|t| parse_duration(&t).map_err(serde::de::Error::custom))
-            .transpose()
+        text.map(|t| parse_duration(&t).map_err(serde::de::Error::custom)).transpose()
     }
 }
 
@@ -115,10 +95,7 @@ mod tests {
     fn parses_units() {
         assert_eq!(parse_duration("250ms").unwrap(), Duration::from_millis(250));
         assert_eq!(parse_duration("1.5s").unwrap(), Duration::from_millis(1500));
-        assert_eq!(
-            parse_duration("365d").unwrap(),
-            Duration::from_secs(365 * 86_400)
-        );
+        assert_eq!(parse_duration("365d").unwrap(), Duration::from_secs(365 * 86_400));
     }
 
     #[test]

@@ -86,17 +86,11 @@ impl WorkflowTaskFailedCause {
     pub fn proto_name(&self) -> &str {
         match self {
             Self::NonDeterministicError => "WORKFLOW_TASK_FAILED_CAUSE_NON_DETERMINISTIC_ERROR",
-            Self::WorkflowWorkerUnhandledFailure => {
-                "WORKFLOW_TASK_FAILED_CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE"
-            }
+            Self::WorkflowWorkerUnhandledFailure => "WORKFLOW_TASK_FAILED_CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE",
             Self::UnhandledCommand => "WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND",
             Self::ResetStickyTaskQueue => "WORKFLOW_TASK_FAILED_CAUSE_RESET_STICKY_TASK_QUEUE",
-            Self::BadScheduleActivityAttributes => {
-                "WORKFLOW_TASK_FAILED_CAUSE_BAD_SCHEDULE_ACTIVITY_ATTRIBUTES"
-            }
-            Self::BadStartTimerAttributes => {
-                "WORKFLOW_TASK_FAILED_CAUSE_BAD_START_TIMER_ATTRIBUTES"
-            }
+            Self::BadScheduleActivityAttributes => "WORKFLOW_TASK_FAILED_CAUSE_BAD_SCHEDULE_ACTIVITY_ATTRIBUTES",
+            Self::BadStartTimerAttributes => "WORKFLOW_TASK_FAILED_CAUSE_BAD_START_TIMER_ATTRIBUTES",
             Self::ForceCloseCommand => "WORKFLOW_TASK_FAILED_CAUSE_FORCE_CLOSE_COMMAND",
             Self::Other(s) => s,
         }

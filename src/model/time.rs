@@ -11,9 +11,7 @@ pub const START_UNIX_SECS: u64 = 1_767_225_600;
 
 /// A point in time: nanoseconds since the Unix epoch. Simulations start at
 /// [`SimTime::START`]; imported histories keep their own real times.
-#[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
-)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct SimTime(pub u64);
 
 impl SimTime {
@@ -66,20 +64,14 @@ impl SimTime {
 impl Add<Duration> for SimTime {
     type Output = SimTime;
     fn add(self, d: Duration) -> SimTime {
-        SimTime(
-            self.0
-                .saturating_add(u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)),
-        )
+        SimTime(self.0.saturating_add(u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)))
     }
 }
 
 impl Sub<Duration> for SimTime {
     type Output = SimTime;
     fn sub(self, d: Duration) -> SimTime {
-        SimTime(
-            self.0
-                .saturating_sub(u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)),
-        )
+        SimTime(self.0.saturating_sub(u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)))
     }
 }
 
@@ -155,10 +147,7 @@ mod tests {
 
     #[test]
     fn fractions_are_trimmed() {
-        assert_eq!(
-            (SimTime::START + millis(1500)).to_rfc3339(),
-            "2026-01-01T00:00:01.5Z"
-        );
+        assert_eq!((SimTime::START + millis(1500)).to_rfc3339(), "2026-01-01T00:00:01.5Z");
     }
 
     #[test]

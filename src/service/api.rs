@@ -79,9 +79,7 @@ impl std::fmt::Display for ServiceError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             ServiceError::NotFound(m) => write!(f, "not found: {m}"),
-            ServiceError::WorkflowExecutionAlreadyStarted { run_id } => {
-                write!(f, "workflow execution already started (run {run_id})")
-            }
+            ServiceError::WorkflowExecutionAlreadyStarted { run_id } => write!(f, "workflow execution already started (run {run_id})"),
             ServiceError::InvalidArgument(m) => write!(f, "invalid argument: {m}"),
             ServiceError::TaskNotFound(m) => write!(f, "task not found: {m}"),
             ServiceError::Unavailable => write!(f, "service unavailable"),
