@@ -19,8 +19,8 @@
 //! `<type>:"<message>"` followed by `<-` and their causes.
 
 use crate::model::{
-    Duration, Event, EventAttributes as A, Failure, FailureInfo, Memo, Payload, RetryPolicy,
-    RetryState, SimTime, WorkflowExecution,
+    Duration, Event, EventAttributes as A, Failure, FailureInfo, Payload, RetryPolicy, RetryState,
+    SimTime, WorkflowExecution,
 };
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -190,10 +190,6 @@ impl Line<'_> {
         }
     }
 
-    fn memo(&mut self, key: &str, value: &Memo) {
-        self.map(key, value);
-    }
-
     fn retry_policy(&mut self, value: &Option<RetryPolicy>) {
         if let Some(policy) = value {
             if policy.maximum_attempts != 0 {
@@ -302,7 +298,7 @@ fn push_attributes(line: &mut Line<'_>, attributes: &A) {
             line.attempt(*attempt);
             line.text("cron", cron_schedule.as_deref().unwrap_or(""));
             line.opt_duration("first_task_backoff", *first_workflow_task_backoff);
-            line.memo("memo", memo);
+            line.map("memo", memo);
         }
         A::WorkflowExecutionCompleted {
             result,
@@ -604,7 +600,7 @@ fn push_attributes(line: &mut Line<'_>, attributes: &A) {
             line.opt_duration("backoff", *backoff_start_interval);
             let _ = write!(line.key("initiator"), "{initiator:?}");
             line.opt_failure("failure", failure);
-            line.memo("memo", memo);
+            line.map("memo", memo);
             line.id("wtc", *workflow_task_completed_event_id);
         }
         A::StartChildWorkflowExecutionInitiated {
@@ -738,7 +734,7 @@ fn push_attributes(line: &mut Line<'_>, attributes: &A) {
             workflow_task_completed_event_id,
             upserted_memo,
         } => {
-            line.memo("memo", upserted_memo);
+            line.map("memo", upserted_memo);
             line.id("wtc", *workflow_task_completed_event_id);
         }
         A::Unmodelled {
