@@ -89,6 +89,16 @@ pub enum FailureInfo {
         /// Why retries stopped.
         retry_state: RetryState,
     },
+    /// A failure info Tempest does not model (e.g. `resetWorkflowFailureInfo`,
+    /// `nexusOperationExecutionFailureInfo`), kept from an import so that it
+    /// exports back unchanged. `info_key` is its proto3 JSON field name, empty
+    /// when the failure had no info at all.
+    Unmodelled {
+        /// The JSON field name of the info, e.g. `resetWorkflowFailureInfo`.
+        info_key: String,
+        /// The info's JSON value as imported.
+        attributes: serde_json::Value,
+    },
 }
 
 /// A failure with its cause chain.
