@@ -461,3 +461,29 @@ fn parked_poll_expires_empty_after_long_poll_timeout() {
     h.start("w");
     assert!(h.other_responses.is_empty(), "an expired poll gets no task");
 }
+
+#[test]
+fn task_started_after_signal_gets_the_next_event_id() {
+    let mut h = Harness::default();
+    let run = h.start("w");
+    h.signal(&run, "s", "sig-1");
+    let task = h.poll_workflow_task();
+    assert_eq!(task.started_event_id, 4);
+    assert_eq!(task.task_token.scheduled_event_id, 2);
+    assert!(matches!(
+        h.history(&run)[3].attributes,
+        EventAttributes::WorkflowTaskStarted {
+            scheduled_event_id: 2,
+            ..
+        }
+    ));
+    h.complete_workflow_task(&task.task_token, vec![complete_workflow("ok")]);
+    assert!(matches!(
+        h.history(&run)[4].attributes,
+        EventAttributes::WorkflowTaskCompleted {
+            scheduled_event_id: 2,
+            started_event_id: 4,
+            ..
+        }
+    ));
+}

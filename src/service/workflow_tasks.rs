@@ -71,7 +71,11 @@ impl Service {
         }
         let transient = scheduled.is_transient();
         let started = StartedWorkflowTask {
-            started_event_id: scheduled.scheduled_event_id + 1,
+            started_event_id: if transient {
+                scheduled.scheduled_event_id + 1
+            } else {
+                run.next_event_id()
+            },
             scheduled,
             started_time: now,
             identity,
