@@ -16,6 +16,7 @@ pub const ACTIVITY_QUEUE: &str = "atq";
 /// A Service plus a clock and a call counter.
 pub struct Harness {
     pub service: Service,
+    config: ServiceConfig,
     pub now: SimTime,
     next_call: u64,
     /// Responses to calls other than the last one (answered parked polls).
@@ -34,11 +35,18 @@ impl Default for Harness {
 impl Harness {
     pub fn new(config: ServiceConfig) -> Harness {
         Harness {
-            service: Service::new(config),
+            service: Service::new(config.clone()),
+            config,
             now: SimTime::START,
             next_call: 0,
             other_responses: Vec::new(),
         }
+    }
+
+    /// Crashes the Service and restarts it from its Store alone.
+    pub fn restart(&mut self) {
+        let crashed = std::mem::replace(&mut self.service, Service::new(self.config.clone()));
+        self.service = Service::recover(self.config.clone(), crashed.into_store(), self.now);
     }
 
     /// Sends a request; returns its response if it was answered at once.
