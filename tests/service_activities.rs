@@ -336,3 +336,48 @@ fn next_deadline_is_the_earliest_pending_action() {
     h.advance(secs(10));
     assert_eq!(h.service.next_deadline(), Some(SimTime::START + secs(30)));
 }
+
+#[test]
+fn failure_after_cancel_request_is_final_with_cancel_requested() {
+    let mut h = Harness::default();
+    let run = run_with(
+        &mut h,
+        vec![schedule_activity("a"), start_timer("t", secs(1))],
+    );
+    let activity = h.poll_activity_task().unwrap();
+    h.advance(secs(1));
+    let task = h.poll_workflow_task();
+    h.complete_workflow_task(
+        &task.task_token,
+        vec![Command::RequestCancelActivityTask {
+            scheduled_event_id: 5,
+        }],
+    );
+    h.fail_activity(&activity.task_token, Failure::application("Boom", "x"));
+    let history = h.history(&run);
+    assert!(matches!(
+        history[history.len() - 2].attributes,
+        EventAttributes::ActivityTaskFailed {
+            retry_state: RetryState::CancelRequested,
+            ..
+        }
+    ));
+}
+
+#[test]
+fn second_cancel_request_for_an_activity_fails_the_task() {
+    let mut h = Harness::default();
+    let run = run_with(
+        &mut h,
+        vec![schedule_activity("a"), start_timer("t", secs(1))],
+    );
+    h.poll_activity_task().unwrap();
+    h.advance(secs(1));
+    let task = h.poll_workflow_task();
+    let cancel = Command::RequestCancelActivityTask {
+        scheduled_event_id: 5,
+    };
+    h.complete_workflow_task(&task.task_token, vec![cancel.clone(), cancel]);
+    assert_eq!(h.types(&run)[9], E::WorkflowTaskFailed);
+    assert!(!h.describe(&run).pending_activities[0].cancel_requested);
+}

@@ -193,16 +193,28 @@ fn started_event(activity: &ActivityInfo) -> Option<EventAttributes> {
     }
 }
 
-/// The last moment an attempt may end and still be retried: the
-/// schedule-to-close deadline or the execution's expiration.
-fn retry_deadline(run: &RunRecord, activity: &ActivityInfo) -> Option<SimTime> {
-    match (
+/// Whether a failed attempt is retried: never once the workflow asked to
+/// cancel the activity; otherwise as its policy says, given the last moment
+/// an attempt may start (schedule-to-close or the execution's expiration).
+fn retry_decision(
+    run: &RunRecord,
+    activity: &ActivityInfo,
+    failure: &Failure,
+    now: SimTime,
+) -> RetryDecision {
+    if activity.cancel_requested_event_id.is_some() {
+        return RetryDecision::Stop(RetryState::CancelRequested);
+    }
+    let deadline = match (
         activity.schedule_to_close_deadline(),
         run.state.execution_expiration_time,
     ) {
         (Some(a), Some(b)) => Some(a.min(b)),
         (a, b) => a.or(b),
-    }
+    };
+    activity
+        .retry_policy
+        .decide(activity.attempt, failure, now, deadline)
 }
 
 impl Service {
@@ -370,12 +382,7 @@ impl Service {
         let run = self.store.at_mut(index);
         let scheduled_event_id = r.task_token.scheduled_event_id;
         let activity = &run.state.activities[&scheduled_event_id];
-        match activity.retry_policy.decide(
-            activity.attempt,
-            &r.failure,
-            now,
-            retry_deadline(run, activity),
-        ) {
+        match retry_decision(run, activity, &r.failure, now) {
             RetryDecision::Retry(wait) => {
                 retry_after(run, scheduled_event_id, r.failure, now + wait, fx)
             }
@@ -475,12 +482,9 @@ impl Service {
             };
         }
         let decision = match timeout_type {
-            TimeoutType::StartToClose | TimeoutType::Heartbeat => activity.retry_policy.decide(
-                activity.attempt,
-                &failure,
-                now,
-                retry_deadline(run, activity),
-            ),
+            TimeoutType::StartToClose | TimeoutType::Heartbeat => {
+                retry_decision(run, activity, &failure, now)
+            }
             TimeoutType::ScheduleToStart | TimeoutType::ScheduleToClose => {
                 RetryDecision::Stop(RetryState::Timeout)
             }

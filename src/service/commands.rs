@@ -53,6 +53,7 @@ pub(crate) struct CommandsOutcome {
 /// up to the first closing command.
 pub(crate) fn validate(state: &MutableState, commands: &[Command]) -> Result<(), Rejection> {
     let mut new_activity_ids = BTreeSet::new();
+    let mut cancel_requests = BTreeSet::new();
     let mut started_timers = BTreeSet::new();
     let mut canceled_timers = BTreeSet::new();
     for command in commands {
@@ -80,13 +81,18 @@ pub(crate) fn validate(state: &MutableState, commands: &[Command]) -> Result<(),
                 }
             }
             Command::RequestCancelActivityTask { scheduled_event_id } => {
-                if !state.activities.contains_key(scheduled_event_id) {
+                let cancelable = state
+                    .activities
+                    .get(scheduled_event_id)
+                    .is_some_and(|a| a.cancel_requested_event_id.is_none())
+                    && cancel_requests.insert(*scheduled_event_id);
+                if !cancelable {
                     let cause =
                         other("WORKFLOW_TASK_FAILED_CAUSE_BAD_REQUEST_CANCEL_ACTIVITY_ATTRIBUTES");
-                    return reject(
-                        cause,
-                        format!("no pending activity scheduled by event {scheduled_event_id}"),
+                    let message = format!(
+                        "no pending, uncanceled activity scheduled by event {scheduled_event_id}"
                     );
+                    return reject(cause, message);
                 }
             }
             Command::StartTimer { timer_id, .. } => {
