@@ -398,3 +398,84 @@ fn history_read_returns_the_stored_history() {
         })
     );
 }
+
+fn continue_as_new(backoff: Option<Duration>) -> Command {
+    Command::ContinueAsNewWorkflowExecution(ContinueAsNew {
+        workflow_type: WorkflowType::new("wf"),
+        task_queue: TaskQueue::new(QUEUE),
+        input: Payload::null(),
+        workflow_run_timeout: None,
+        workflow_task_timeout: None,
+        backoff_start_interval: backoff,
+        memo: None,
+    })
+}
+
+fn next_run(h: &Harness, run: &WorkflowExecution) -> WorkflowExecution {
+    match &h.history(run).last().unwrap().attributes {
+        EventAttributes::WorkflowExecutionContinuedAsNew {
+            new_execution_run_id,
+            ..
+        } => WorkflowExecution {
+            workflow_id: run.workflow_id.clone(),
+            run_id: new_execution_run_id.clone(),
+        },
+        other => panic!("expected ContinuedAsNew, got {other:?}"),
+    }
+}
+
+#[test]
+fn continue_as_new_backoff_delays_the_first_task_but_not_signals() {
+    let mut h = Harness::default();
+    let first = h.start("w");
+    let task = h.poll_workflow_task();
+    h.complete_workflow_task(&task.task_token, vec![continue_as_new(Some(secs(30)))]);
+    let second = next_run(&h, &first);
+    assert_eq!(h.types(&second), [E::WorkflowExecutionStarted]);
+    h.signal(&second, "s", "sig-1");
+    assert_eq!(
+        h.types(&second),
+        [E::WorkflowExecutionStarted, E::WorkflowExecutionSignaled]
+    );
+    assert!(h.poll_workflow_task_on(QUEUE).is_none());
+    let answered = h.advance(secs(30));
+    assert_eq!(
+        answered.len(),
+        1,
+        "the parked poll gets the first task when the backoff ends"
+    );
+    assert_eq!(
+        h.types(&second),
+        [
+            E::WorkflowExecutionStarted,
+            E::WorkflowExecutionSignaled,
+            E::WorkflowTaskScheduled,
+            E::WorkflowTaskStarted
+        ]
+    );
+}
+
+#[test]
+fn execution_timeout_spans_continued_runs() {
+    let mut h = Harness::default();
+    let mut request = h.start_request("w");
+    request.workflow_execution_timeout = Some(secs(100));
+    let first = h.start_with(request);
+    h.advance(secs(60));
+    let task = h.poll_workflow_task();
+    h.complete_workflow_task(&task.task_token, vec![continue_as_new(None)]);
+    let second = next_run(&h, &first);
+    let EventAttributes::WorkflowExecutionStarted {
+        workflow_execution_expiration_time,
+        ..
+    } = started_attributes(&h, &second)
+    else {
+        unreachable!()
+    };
+    assert_eq!(
+        workflow_execution_expiration_time,
+        Some(SimTime::START + secs(100))
+    );
+    h.advance(secs(40));
+    assert_eq!(h.status(&second), WorkflowExecutionStatus::TimedOut);
+}

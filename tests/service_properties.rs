@@ -110,7 +110,7 @@ impl FakeWorker {
                 input: Payload::null(),
                 workflow_run_timeout: None,
                 workflow_task_timeout: None,
-                backoff_start_interval: None,
+                backoff_start_interval: Some(secs(u64::from(id % 3))),
                 memo: None,
             })],
             7 => vec![Command::RequestCancelActivityTask {

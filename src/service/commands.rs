@@ -113,15 +113,6 @@ pub(crate) fn validate(state: &MutableState, commands: &[Command]) -> Result<(),
                 }
                 canceled_timers.insert(timer_id);
             }
-            Command::ContinueAsNewWorkflowExecution(c)
-                if c.backoff_start_interval.is_some_and(|d| !d.is_zero()) =>
-            {
-                let cause = other("WORKFLOW_TASK_FAILED_CAUSE_BAD_CONTINUE_AS_NEW_ATTRIBUTES");
-                return reject(
-                    cause,
-                    "backoff_start_interval is not supported by this Service yet",
-                );
-            }
             Command::CompleteWorkflowExecution { .. }
             | Command::FailWorkflowExecution { .. }
             | Command::CancelWorkflowExecution { .. }

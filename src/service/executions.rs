@@ -34,6 +34,8 @@ pub(crate) struct RunStart {
     pub continued_from: Option<(RunId, ContinueAsNewInitiator)>,
     /// The chain's deadline, carried over from earlier runs.
     pub execution_expiration_time: Option<SimTime>,
+    /// Delay before the first workflow task (continue-as-new backoff).
+    pub first_workflow_task_backoff: Option<Duration>,
     pub start_request_id: Option<String>,
 }
 
@@ -108,6 +110,7 @@ impl Service {
             first_execution_run_id: None,
             continued_from: None,
             execution_expiration_time: None,
+            first_workflow_task_backoff: None,
             start_request_id: (!r.request_id.is_empty()).then_some(r.request_id),
         };
         self.create_run(now, start, fx);
@@ -115,7 +118,8 @@ impl Service {
     }
 
     /// Creates and commits a run: WorkflowExecutionStarted and its first
-    /// WorkflowTaskScheduled in one commit (rules 1 and 2).
+    /// WorkflowTaskScheduled in one commit (rules 1 and 2), unless the first
+    /// task is delayed by a backoff: then it is scheduled when that ends.
     pub(super) fn create_run(&mut self, now: SimTime, start: RunStart, fx: &mut Effects) -> usize {
         let execution_expiration_time = start
             .execution_expiration_time
@@ -123,14 +127,19 @@ impl Service {
         let workflow_run_timeout = start
             .workflow_run_timeout
             .or(start.workflow_execution_timeout);
+        let first_workflow_task_backoff =
+            start.first_workflow_task_backoff.filter(|d| !d.is_zero());
+        // The run's clock starts when its first task may run.
+        let run_started = now + first_workflow_task_backoff.unwrap_or_default();
         let run_expiration_time = match (
-            workflow_run_timeout.map(|t| now + t),
+            workflow_run_timeout.map(|t| run_started + t),
             execution_expiration_time,
         ) {
             (Some(run), Some(execution)) => Some(run.min(execution)),
             (run, execution) => run.or(execution),
         };
         let mut state = MutableState::new(start.task_queue.clone(), start.workflow_task_timeout);
+        state.first_workflow_task_at = first_workflow_task_backoff.map(|d| now + d);
         state.run_expiration_time = run_expiration_time;
         state.execution_expiration_time = execution_expiration_time;
         let execution = WorkflowExecution {
@@ -170,11 +179,16 @@ impl Service {
                 attempt: 1,
                 workflow_execution_expiration_time: execution_expiration_time,
                 cron_schedule: start.cron_schedule,
-                first_workflow_task_backoff: None,
+                first_workflow_task_backoff,
                 memo: start.memo,
             },
         );
-        run.schedule_workflow_task(now, 1, fx);
+        match run.state.first_workflow_task_at {
+            Some(at) => fx
+                .deadlines
+                .push((at, Deadline::FirstWorkflowTask { run: index })),
+            None => run.schedule_workflow_task(now, 1, fx),
+        }
         if let Some(at) = run_expiration_time {
             fx.deadlines.push((at, Deadline::RunTimeout { run: index }));
         }
@@ -271,6 +285,17 @@ impl Service {
                 identity,
             },
         );
+        self.store.commit(index);
+    }
+
+    /// A run's first-workflow-task backoff ended: its first task is scheduled.
+    pub(super) fn first_workflow_task_due(&mut self, now: SimTime, index: usize, fx: &mut Effects) {
+        let run = self.store.at_mut(index);
+        if !run.status.is_running() || run.state.first_workflow_task_at.is_none_or(|at| at > now) {
+            return;
+        }
+        run.state.first_workflow_task_at = None;
+        run.ensure_workflow_task(now, fx);
         self.store.commit(index);
     }
 

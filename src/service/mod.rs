@@ -216,6 +216,9 @@ impl Service {
                     timer_id,
                     started_event_id,
                 } => self.fire_user_timer(now, run, &timer_id, started_event_id, &mut fx),
+                Deadline::FirstWorkflowTask { run } => {
+                    self.first_workflow_task_due(now, run, &mut fx)
+                }
                 Deadline::RunTimeout { run } => self.run_timeout(now, run),
                 Deadline::PollExpiry { call } => match self.matching.expire(call) {
                     Some(PollKind::Workflow) => {
@@ -316,6 +319,10 @@ impl Service {
         state.sticky_queue = None;
         if let Some(at) = state.run_expiration_time {
             fx.deadlines.push((at, Deadline::RunTimeout { run: index }));
+        }
+        if let Some(at) = state.first_workflow_task_at {
+            fx.deadlines
+                .push((at, Deadline::FirstWorkflowTask { run: index }));
         }
         match &mut state.workflow_task {
             WorkflowTaskState::None => {}

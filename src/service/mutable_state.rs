@@ -44,6 +44,9 @@ pub(crate) struct MutableState {
     pub signal_request_ids: BTreeSet<String>,
     /// Whether cancellation was requested (applied once).
     pub cancel_requested: bool,
+    /// When the delayed first workflow task is due (continue-as-new
+    /// backoff); until then new events schedule no task.
+    pub first_workflow_task_at: Option<SimTime>,
 }
 
 impl MutableState {
@@ -63,6 +66,7 @@ impl MutableState {
             execution_expiration_time: None,
             signal_request_ids: BTreeSet::new(),
             cancel_requested: false,
+            first_workflow_task_at: None,
         }
     }
 }
@@ -327,9 +331,11 @@ impl RunRecord {
         any
     }
 
-    /// Schedules a first-attempt workflow task unless one is outstanding.
+    /// Schedules a first-attempt workflow task unless one is outstanding
+    /// or the run's first task is still delayed.
     pub(crate) fn ensure_workflow_task(&mut self, now: SimTime, fx: &mut Effects) {
-        if matches!(self.state.workflow_task, WorkflowTaskState::None) {
+        let idle = matches!(self.state.workflow_task, WorkflowTaskState::None);
+        if idle && self.state.first_workflow_task_at.is_none() {
             self.schedule_workflow_task(now, 1, fx);
         }
     }

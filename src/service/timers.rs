@@ -42,6 +42,8 @@ pub(crate) enum Deadline {
         timer_id: TimerId,
         started_event_id: i64,
     },
+    /// The end of a run's first-workflow-task backoff.
+    FirstWorkflowTask { run: usize },
     /// The run's run timeout or the chain's execution timeout.
     RunTimeout { run: usize },
     /// A parked long poll that nobody answered.

@@ -257,6 +257,7 @@ impl Service {
                 ContinueAsNewInitiator::Workflow,
             )),
             execution_expiration_time: workflow_execution_expiration_time,
+            first_workflow_task_backoff: next.command.backoff_start_interval,
             start_request_id: None,
         };
         self.create_run(now, start, fx);
