@@ -479,3 +479,94 @@ fn execution_timeout_spans_continued_runs() {
     h.advance(secs(40));
     assert_eq!(h.status(&second), WorkflowExecutionStatus::TimedOut);
 }
+
+fn started_run_attempt(
+    h: &Harness,
+    run: &WorkflowExecution,
+) -> (u32, Option<ContinueAsNewInitiator>, Option<Duration>) {
+    match started_attributes(h, run) {
+        EventAttributes::WorkflowExecutionStarted {
+            attempt,
+            initiator,
+            first_workflow_task_backoff,
+            ..
+        } => (attempt, initiator, first_workflow_task_backoff),
+        _ => unreachable!(),
+    }
+}
+
+#[test]
+fn failed_run_with_retry_policy_is_retried_until_attempts_run_out() {
+    let mut h = Harness::default();
+    let mut request = h.start_request("w");
+    request.retry_policy = Some(RetryPolicy {
+        maximum_attempts: 2,
+        ..RetryPolicy::default()
+    });
+    let first = h.start_with(request);
+    let task = h.poll_workflow_task();
+    let fail = Command::FailWorkflowExecution {
+        failure: Failure::application("Wf", "boom"),
+    };
+    h.complete_workflow_task(&task.task_token, vec![fail.clone()]);
+    let EventAttributes::WorkflowExecutionFailed {
+        retry_state,
+        new_execution_run_id: Some(run_id),
+        ..
+    } = h.history(&first).last().unwrap().attributes.clone()
+    else {
+        panic!("expected a Failed event naming the retry");
+    };
+    assert_eq!(retry_state, RetryState::InProgress);
+    let second = WorkflowExecution {
+        workflow_id: first.workflow_id.clone(),
+        run_id,
+    };
+    assert_eq!(
+        started_run_attempt(&h, &second),
+        (2, Some(ContinueAsNewInitiator::Retry), Some(secs(1)))
+    );
+    assert!(
+        h.poll_workflow_task_on(QUEUE).is_none(),
+        "the retry waits out its backoff"
+    );
+    let answered = h.advance(secs(1));
+    let [(_, Response::PollWorkflowTaskQueue(Some(task)))] = answered.as_slice() else {
+        panic!("the retry's first task goes to the parked poll: {answered:?}");
+    };
+    let token = task.task_token.clone();
+    h.complete_workflow_task(&token, vec![fail]);
+    assert!(matches!(
+        h.history(&second).last().unwrap().attributes,
+        EventAttributes::WorkflowExecutionFailed {
+            retry_state: RetryState::MaximumAttemptsReached,
+            new_execution_run_id: None,
+            ..
+        }
+    ));
+    assert_eq!(h.service.store().runs().count(), 2);
+}
+
+#[test]
+fn timed_out_run_with_retry_policy_is_retried() {
+    let mut h = Harness::default();
+    let mut request = h.start_request("w");
+    request.workflow_run_timeout = Some(secs(10));
+    request.retry_policy = Some(RetryPolicy::default());
+    let first = h.start_with(request);
+    h.advance(secs(10));
+    let EventAttributes::WorkflowExecutionTimedOut {
+        retry_state,
+        new_execution_run_id: Some(run_id),
+    } = h.history(&first).last().unwrap().attributes.clone()
+    else {
+        panic!("expected a TimedOut event naming the retry");
+    };
+    assert_eq!(retry_state, RetryState::InProgress);
+    let second = WorkflowExecution {
+        workflow_id: first.workflow_id.clone(),
+        run_id,
+    };
+    assert_eq!(h.status(&second), WorkflowExecutionStatus::Running);
+    assert_eq!(started_run_attempt(&h, &second).0, 2);
+}

@@ -151,6 +151,12 @@ fn run_actions(actions: &[Action]) -> Harness {
                 let mut request = h.start_request(&format!("wf-{k}"));
                 request.request_id = format!("start-{step}");
                 request.workflow_execution_timeout = Some(secs(120));
+                if k % 2 == 1 {
+                    request.retry_policy = Some(RetryPolicy {
+                        maximum_attempts: 3,
+                        ..RetryPolicy::default()
+                    });
+                }
                 h.call(Request::StartWorkflowExecution(request));
             }
             Action::Signal(k) => {

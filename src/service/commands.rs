@@ -10,6 +10,7 @@ use super::activities;
 use super::mutable_state::{Effects, MutableState};
 use super::store::RunRecord;
 use super::user_timers;
+use super::workflow_retries::WorkflowRetry;
 use crate::model::*;
 use std::collections::BTreeSet;
 
@@ -47,6 +48,8 @@ pub(crate) struct CommandsOutcome {
     pub needs_workflow_task: bool,
     /// The run continued as new; the next run must be created.
     pub continue_as_new: Option<ContinuedRun>,
+    /// The run failed with this failure (a retry may follow).
+    pub workflow_failure: Option<Failure>,
 }
 
 /// Checks a batch against the run's pending activities and timers, in order,
@@ -157,7 +160,8 @@ pub(crate) fn validate(state: &MutableState, commands: &[Command]) -> Result<(),
 
 /// Applies a validated batch: one event per command, each pointing at the
 /// WorkflowTaskCompleted `completed_event_id`. `new_run_id` is the run id
-/// reserved for a ContinueAsNew in the batch.
+/// reserved for a ContinueAsNew in the batch; `workflow_retry` says what
+/// follows a FailWorkflowExecution in the batch.
 pub(crate) fn apply(
     run: &mut RunRecord,
     now: SimTime,
@@ -165,6 +169,7 @@ pub(crate) fn apply(
     commands: Vec<Command>,
     identity: &str,
     new_run_id: Option<RunId>,
+    workflow_retry: Option<&WorkflowRetry>,
     fx: &mut Effects,
 ) -> CommandsOutcome {
     let wtc = completed_event_id;
@@ -195,12 +200,14 @@ pub(crate) fn apply(
             }
             Command::FailWorkflowExecution { failure } => {
                 let closing = EventAttributes::WorkflowExecutionFailed {
-                    failure,
-                    retry_state: RetryState::RetryPolicyNotSet,
+                    failure: failure.clone(),
+                    retry_state: workflow_retry
+                        .map_or(RetryState::RetryPolicyNotSet, WorkflowRetry::retry_state),
                     workflow_task_completed_event_id: wtc,
-                    new_execution_run_id: None,
+                    new_execution_run_id: workflow_retry.and_then(WorkflowRetry::new_run_id),
                 };
                 run.close(now, closing);
+                outcome.workflow_failure = Some(failure);
                 break;
             }
             Command::CancelWorkflowExecution { details } => {

@@ -36,6 +36,10 @@ pub(crate) struct RunStart {
     pub execution_expiration_time: Option<SimTime>,
     /// Delay before the first workflow task (continue-as-new backoff).
     pub first_workflow_task_backoff: Option<Duration>,
+    /// 1 for a fresh chain or a continue-as-new; the retry's attempt for a retry.
+    pub attempt: u32,
+    /// The failure of the run this one retries.
+    pub continued_failure: Option<Failure>,
     pub start_request_id: Option<String>,
 }
 
@@ -111,6 +115,8 @@ impl Service {
             continued_from: None,
             execution_expiration_time: None,
             first_workflow_task_backoff: None,
+            attempt: 1,
+            continued_failure: None,
             start_request_id: (!r.request_id.is_empty()).then_some(r.request_id),
         };
         self.create_run(now, start, fx);
@@ -170,13 +176,13 @@ impl Service {
                 workflow_task_timeout: start.workflow_task_timeout,
                 continued_execution_run_id,
                 initiator,
-                continued_failure: None,
+                continued_failure: start.continued_failure,
                 last_completion_result: None,
                 original_execution_run_id: start.run_id.clone(),
                 identity: start.identity,
                 first_execution_run_id: start.first_execution_run_id.unwrap_or(start.run_id),
                 retry_policy: start.retry_policy,
-                attempt: 1,
+                attempt: start.attempt,
                 workflow_execution_expiration_time: execution_expiration_time,
                 cron_schedule: start.cron_schedule,
                 first_workflow_task_backoff,
@@ -300,32 +306,20 @@ impl Service {
     }
 
     /// The run timeout (or the chain's execution timeout) fired.
-    pub(super) fn run_timeout(&mut self, now: SimTime, index: usize) {
-        let run = self.store.at_mut(index);
+    pub(super) fn run_timeout(&mut self, now: SimTime, index: usize, fx: &mut Effects) {
+        let run = self.store.at(index);
         if !run.status.is_running() || run.state.run_expiration_time.is_none_or(|at| at > now) {
             return;
         }
-        let has_retry_policy = matches!(
-            run.started_attributes(),
-            EventAttributes::WorkflowExecutionStarted {
-                retry_policy: Some(_),
-                ..
-            }
-        );
-        let retry_state = if has_retry_policy {
-            RetryState::Timeout
-        } else {
-            RetryState::RetryPolicyNotSet
+        let failure = Failure::timeout(TimeoutType::StartToClose);
+        let retry = self.plan_workflow_retry(now, index, &failure);
+        let timed_out = EventAttributes::WorkflowExecutionTimedOut {
+            retry_state: retry.retry_state(),
+            new_execution_run_id: retry.new_run_id(),
         };
-        force_close(
-            run,
-            now,
-            EventAttributes::WorkflowExecutionTimedOut {
-                retry_state,
-                new_execution_run_id: None,
-            },
-        );
+        force_close(self.store.at_mut(index), now, timed_out);
         self.store.commit(index);
+        self.start_retry_run(now, index, retry, failure, fx);
     }
 }
 

@@ -12,6 +12,7 @@
 //! - `commands`: the commands of a completed workflow task, validated then applied;
 //! - `activities`: activity dispatch, heartbeats, outcomes, timeouts, retries;
 //! - `user_timers`: timers started by workflow code;
+//! - `workflow_retries`: retrying a failed or timed-out run as a new run;
 //! - `matching`: task queues and parked long polls (memory only);
 //! - `timers`: the deadline heap (memory only);
 //! - `visibility`: describe, list and history reads.
@@ -36,6 +37,7 @@ mod store;
 mod timers;
 mod user_timers;
 mod visibility;
+mod workflow_retries;
 mod workflow_tasks;
 
 pub use store::{RunRecord, Store};
@@ -219,7 +221,7 @@ impl Service {
                 Deadline::FirstWorkflowTask { run } => {
                     self.first_workflow_task_due(now, run, &mut fx)
                 }
-                Deadline::RunTimeout { run } => self.run_timeout(now, run),
+                Deadline::RunTimeout { run } => self.run_timeout(now, run, &mut fx),
                 Deadline::PollExpiry { call } => match self.matching.expire(call) {
                     Some(PollKind::Workflow) => {
                         out.push((call, Response::PollWorkflowTaskQueue(None)))

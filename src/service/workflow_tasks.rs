@@ -164,13 +164,16 @@ impl Service {
             self.store.commit(index);
             return Ok(());
         }
-        let continues_as_new = r
-            .commands
-            .iter()
-            .find(|c| c.closes_run())
-            .is_some_and(|c| matches!(c, Command::ContinueAsNewWorkflowExecution(_)));
-        let new_run_id =
-            continues_as_new.then(|| RunId::derive(self.config.seed, self.store.take_sequence()));
+        let (new_run_id, workflow_retry) = match r.commands.iter().find(|c| c.closes_run()) {
+            Some(Command::ContinueAsNewWorkflowExecution(_)) => {
+                let run_id = RunId::derive(self.config.seed, self.store.take_sequence());
+                (Some(run_id), None)
+            }
+            Some(Command::FailWorkflowExecution { failure }) => {
+                (None, Some(self.plan_workflow_retry(now, index, failure)))
+            }
+            _ => (None, None),
+        };
         let run = self.store.at_mut(index);
         let WorkflowTaskState::Started(task) =
             std::mem::replace(&mut run.state.workflow_task, WorkflowTaskState::None)
@@ -203,6 +206,7 @@ impl Service {
             r.commands,
             &r.identity,
             new_run_id,
+            workflow_retry.as_ref(),
             fx,
         );
         if run.status.is_running() {
@@ -214,6 +218,9 @@ impl Service {
         self.store.commit(index);
         if let Some(next) = outcome.continue_as_new {
             self.start_continued_run(now, index, next, fx);
+        }
+        if let (Some(retry), Some(failure)) = (workflow_retry, outcome.workflow_failure) {
+            self.start_retry_run(now, index, retry, failure, fx);
         }
         Ok(())
     }
@@ -258,6 +265,8 @@ impl Service {
             )),
             execution_expiration_time: workflow_execution_expiration_time,
             first_workflow_task_backoff: next.command.backoff_start_interval,
+            attempt: 1,
+            continued_failure: None,
             start_request_id: None,
         };
         self.create_run(now, start, fx);
