@@ -158,20 +158,28 @@ pub(crate) fn validate(state: &MutableState, commands: &[Command]) -> Result<(),
     Ok(())
 }
 
+/// What the Service decided for the batch's closing command before applying it.
+#[derive(Default)]
+pub(crate) struct ClosePlan {
+    /// The run id reserved for a ContinueAsNewWorkflowExecution.
+    pub continue_as_new_run_id: Option<RunId>,
+    /// Whether a FailWorkflowExecution is retried as a new run.
+    pub workflow_retry: Option<WorkflowRetry>,
+}
+
 /// Applies a validated batch: one event per command, each pointing at the
-/// WorkflowTaskCompleted `completed_event_id`. `new_run_id` is the run id
-/// reserved for a ContinueAsNew in the batch; `workflow_retry` says what
-/// follows a FailWorkflowExecution in the batch.
+/// WorkflowTaskCompleted `completed_event_id`; a closing command closes the
+/// run as `plan` says.
 pub(crate) fn apply(
     run: &mut RunRecord,
     now: SimTime,
     completed_event_id: i64,
     commands: Vec<Command>,
     identity: &str,
-    new_run_id: Option<RunId>,
-    workflow_retry: Option<&WorkflowRetry>,
+    plan: &ClosePlan,
     fx: &mut Effects,
 ) -> CommandsOutcome {
+    let workflow_retry = plan.workflow_retry.as_ref();
     let wtc = completed_event_id;
     let mut outcome = CommandsOutcome::default();
     for command in commands {
@@ -219,7 +227,10 @@ pub(crate) fn apply(
                 break;
             }
             Command::ContinueAsNewWorkflowExecution(command) => {
-                let run_id = new_run_id.expect("a run id is reserved for ContinueAsNew");
+                let run_id = plan
+                    .continue_as_new_run_id
+                    .clone()
+                    .expect("a run id is reserved for ContinueAsNew");
                 let workflow_run_timeout =
                     command
                         .workflow_run_timeout

@@ -1,7 +1,7 @@
 //! Workflow retries: a run started with a retry policy that fails or times
-//! out is retried as a new run of the same chain (initiator RETRY, attempt
-//! + 1, first workflow task delayed by the backoff), and the closing event
-//! of the failed run names it (`new_execution_run_id`).
+//! out is retried as a new run of the same chain (initiator RETRY, the next
+//! attempt, its first workflow task delayed by the backoff), and the closing
+//! event of the failed run names it (`new_execution_run_id`).
 
 use super::executions::{RunStart, SERVICE_IDENTITY};
 use super::mutable_state::Effects;

@@ -3,7 +3,7 @@
 //! histories, transient attempts appended to the poll response), completion
 //! (commands, then buffered events), failure and both timeouts.
 
-use super::commands::{self, ContinuedRun};
+use super::commands::{self, ClosePlan, ContinuedRun};
 use super::executions::{RunStart, SERVICE_IDENTITY};
 use super::mutable_state::{
     Effects, ScheduledWorkflowTask, StartedWorkflowTask, WorkflowTaskState,
@@ -164,16 +164,17 @@ impl Service {
             self.store.commit(index);
             return Ok(());
         }
-        let (new_run_id, workflow_retry) = match r.commands.iter().find(|c| c.closes_run()) {
+        let mut plan = ClosePlan::default();
+        match r.commands.iter().find(|c| c.closes_run()) {
             Some(Command::ContinueAsNewWorkflowExecution(_)) => {
                 let run_id = RunId::derive(self.config.seed, self.store.take_sequence());
-                (Some(run_id), None)
+                plan.continue_as_new_run_id = Some(run_id);
             }
             Some(Command::FailWorkflowExecution { failure }) => {
-                (None, Some(self.plan_workflow_retry(now, index, failure)))
+                plan.workflow_retry = Some(self.plan_workflow_retry(now, index, failure));
             }
-            _ => (None, None),
-        };
+            _ => {}
+        }
         let run = self.store.at_mut(index);
         let WorkflowTaskState::Started(task) =
             std::mem::replace(&mut run.state.workflow_task, WorkflowTaskState::None)
@@ -205,8 +206,7 @@ impl Service {
             completed_event_id,
             r.commands,
             &r.identity,
-            new_run_id,
-            workflow_retry.as_ref(),
+            &plan,
             fx,
         );
         if run.status.is_running() {
@@ -219,7 +219,7 @@ impl Service {
         if let Some(next) = outcome.continue_as_new {
             self.start_continued_run(now, index, next, fx);
         }
-        if let (Some(retry), Some(failure)) = (workflow_retry, outcome.workflow_failure) {
+        if let (Some(retry), Some(failure)) = (plan.workflow_retry, outcome.workflow_failure) {
             self.start_retry_run(now, index, retry, failure, fx);
         }
         Ok(())
