@@ -487,3 +487,75 @@ fn task_started_after_signal_gets_the_next_event_id() {
         }
     ));
 }
+
+#[test]
+fn markers_and_search_attributes_are_written_in_command_order() {
+    let mut h = Harness::default();
+    let run = h.start("w");
+    let task = h.poll_workflow_task();
+    let marker = Command::RecordMarker {
+        marker_name: "side-effect".into(),
+        details: Default::default(),
+        failure: None,
+    };
+    let upsert = Command::UpsertWorkflowSearchAttributes {
+        search_attributes: memo(&[("k", Payload::from(1))]),
+    };
+    h.complete_workflow_task(
+        &task.task_token,
+        vec![marker, upsert, start_timer("t", secs(1))],
+    );
+    assert_eq!(
+        h.types(&run)[3..],
+        [
+            E::WorkflowTaskCompleted,
+            E::MarkerRecorded,
+            E::UpsertWorkflowSearchAttributes,
+            E::TimerStarted
+        ]
+    );
+    assert!(h.history(&run)[4..]
+        .iter()
+        .all(|e| e.attributes.workflow_task_completed_event_id() == Some(4)));
+}
+
+#[test]
+fn activity_without_any_close_timeout_is_a_bad_command() {
+    let mut h = Harness::default();
+    let run = h.start("w");
+    let task = h.poll_workflow_task();
+    let command = schedule_activity_with("a", |a| a.start_to_close_timeout = None);
+    h.complete_workflow_task(&task.task_token, vec![command]);
+    assert!(matches!(
+        &h.history(&run)[3].attributes,
+        EventAttributes::WorkflowTaskFailed {
+            cause: WorkflowTaskFailedCause::BadScheduleActivityAttributes,
+            ..
+        }
+    ));
+}
+
+#[test]
+fn unsupported_child_workflow_command_fails_the_task_without_crashing() {
+    let mut h = Harness::default();
+    let run = h.start("w");
+    let task = h.poll_workflow_task();
+    let child = Command::StartChildWorkflowExecution(StartChildWorkflow {
+        namespace: Namespace::default(),
+        workflow_id: WorkflowId::new("child"),
+        workflow_type: WorkflowType::new("wf"),
+        task_queue: TaskQueue::new(QUEUE),
+        input: Payload::null(),
+        workflow_execution_timeout: None,
+        workflow_run_timeout: None,
+        workflow_task_timeout: None,
+        parent_close_policy: ParentClosePolicy::Terminate,
+        workflow_id_reuse_policy: WorkflowIdReusePolicy::AllowDuplicate,
+        retry_policy: None,
+        cron_schedule: None,
+        memo: Memo::new(),
+    });
+    h.complete_workflow_task(&task.task_token, vec![child]);
+    assert_eq!(h.types(&run)[3], E::WorkflowTaskFailed);
+    assert_eq!(h.status(&run), WorkflowExecutionStatus::Running);
+}

@@ -23,9 +23,27 @@
 //! the in-memory side afterwards, so the in-memory side is always derivable
 //! from the Store alone (`Service::recover`).
 //!
-//! Stickiness is not kept across a restart: `recover` moves a task waiting
-//! on a sticky queue to the normal queue and clears each run's sticky queue,
-//! so the next tasks carry full histories.
+//! Choices where TEMPORAL.md leaves room, or where Tempest differs:
+//! - Stickiness is not kept across a restart: `recover` moves a task waiting
+//!   on a sticky queue to the normal queue and clears each run's sticky
+//!   queue, so the next tasks carry full histories. Any failed or timed-out
+//!   workflow task also clears stickiness (as Temporal does).
+//! - A transient workflow task (attempt 2 and later) becomes a normal first
+//!   attempt if events were written while it waited (as Temporal does).
+//! - Buffered events are stamped with the time they are written, so event
+//!   times never go back.
+//! - Terminate writes WorkflowTaskFailed (ForceCloseCommand) for a started
+//!   task, a run timeout writes WorkflowTaskTimedOut; then buffered events,
+//!   then the closing event.
+//! - A heartbeat is one commit (Temporal counts its timer as a second).
+//! - RespondWorkflowTaskCompleted whose commands are rejected answers OK:
+//!   the task is failed in history and retried.
+//! - Child workflows and external signal/cancel commands fail the workflow
+//!   task with a Bad* cause until implemented; cron schedules are recorded
+//!   but not acted on; namespaces are not separated; size/count limits are
+//!   not enforced.
+//! - `next_deadline` may name a moot deadline (a timeout of a task that has
+//!   since completed): `advance` then changes nothing.
 
 mod activities;
 pub mod api;
