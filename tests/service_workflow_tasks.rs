@@ -559,3 +559,21 @@ fn unsupported_child_workflow_command_fails_the_task_without_crashing() {
     assert_eq!(h.types(&run)[3], E::WorkflowTaskFailed);
     assert_eq!(h.status(&run), WorkflowExecutionStatus::Running);
 }
+
+#[test]
+fn timed_out_task_writes_buffered_events_and_retries_as_normal_task() {
+    let mut h = Harness::default();
+    let run = h.start("w");
+    h.poll_workflow_task();
+    h.signal(&run, "s", "sig-1");
+    h.advance(secs(10));
+    assert_eq!(
+        h.types(&run)[3..],
+        [
+            E::WorkflowTaskTimedOut,
+            E::WorkflowExecutionSignaled,
+            E::WorkflowTaskScheduled
+        ]
+    );
+    assert_eq!(h.poll_workflow_task().attempt, 1);
+}
