@@ -1,0 +1,314 @@
+//! The commands of a completed workflow task: first validated as a whole
+//! (so an invalid batch changes nothing but fails the task), then applied in
+//! order, each writing its event right after the WorkflowTaskCompleted
+//! (rule 4). Commands after the first closing command are ignored.
+//!
+//! Child workflows and external signals/cancels are rejected for now; they
+//! slot in as new arms of [`validate`] and [`apply`] plus their own module.
+
+use super::activities;
+use super::mutable_state::{Effects, MutableState};
+use super::store::RunRecord;
+use super::user_timers;
+use super::workflow_retries::WorkflowRetry;
+use crate::model::*;
+use std::collections::BTreeSet;
+
+/// Why a batch of commands fails its workflow task.
+pub(crate) struct Rejection {
+    pub cause: WorkflowTaskFailedCause,
+    pub message: String,
+}
+
+fn reject(cause: WorkflowTaskFailedCause, message: impl Into<String>) -> Result<(), Rejection> {
+    Err(Rejection {
+        cause,
+        message: message.into(),
+    })
+}
+
+fn other(cause: &str) -> WorkflowTaskFailedCause {
+    WorkflowTaskFailedCause::Other(cause.to_string())
+}
+
+/// The next run a ContinueAsNewWorkflowExecution asked for.
+pub(crate) struct ContinuedRun {
+    pub run_id: RunId,
+    pub command: ContinueAsNew,
+    pub workflow_run_timeout: Option<Duration>,
+    pub workflow_task_timeout: Duration,
+    pub memo: Memo,
+}
+
+/// What applying a batch left to do.
+#[derive(Default)]
+pub(crate) struct CommandsOutcome {
+    /// A command produced a new event for the workflow (an activity
+    /// canceled before it started), so a new workflow task is needed.
+    pub needs_workflow_task: bool,
+    /// The run continued as new; the next run must be created.
+    pub continue_as_new: Option<ContinuedRun>,
+    /// The run failed with this failure (a retry may follow).
+    pub workflow_failure: Option<Failure>,
+}
+
+/// Checks a batch against the run's pending activities and timers, in order,
+/// up to the first closing command.
+pub(crate) fn validate(state: &MutableState, commands: &[Command]) -> Result<(), Rejection> {
+    let mut new_activity_ids = BTreeSet::new();
+    let mut cancel_requests = BTreeSet::new();
+    let mut started_timers = BTreeSet::new();
+    let mut canceled_timers = BTreeSet::new();
+    for command in commands {
+        match command {
+            Command::ScheduleActivityTask(a) => {
+                if a.activity_id.as_str().is_empty() || a.activity_type.as_str().is_empty() {
+                    let cause = WorkflowTaskFailedCause::BadScheduleActivityAttributes;
+                    return reject(cause, "activity id and type are required");
+                }
+                if state.activity_ids.contains_key(&a.activity_id)
+                    || !new_activity_ids.insert(&a.activity_id)
+                {
+                    let cause = WorkflowTaskFailedCause::BadScheduleActivityAttributes;
+                    return reject(
+                        cause,
+                        format!("activity id {} is already pending", a.activity_id),
+                    );
+                }
+                if a.schedule_to_close_timeout.is_none() && a.start_to_close_timeout.is_none() {
+                    let cause = WorkflowTaskFailedCause::BadScheduleActivityAttributes;
+                    return reject(
+                        cause,
+                        "schedule-to-close or start-to-close timeout is required",
+                    );
+                }
+            }
+            Command::RequestCancelActivityTask { scheduled_event_id } => {
+                let cancelable = state
+                    .activities
+                    .get(scheduled_event_id)
+                    .is_some_and(|a| a.cancel_requested_event_id.is_none())
+                    && cancel_requests.insert(*scheduled_event_id);
+                if !cancelable {
+                    let cause =
+                        other("WORKFLOW_TASK_FAILED_CAUSE_BAD_REQUEST_CANCEL_ACTIVITY_ATTRIBUTES");
+                    let message = format!(
+                        "no pending, uncanceled activity scheduled by event {scheduled_event_id}"
+                    );
+                    return reject(cause, message);
+                }
+            }
+            Command::StartTimer { timer_id, .. } => {
+                let pending = started_timers.contains(timer_id)
+                    || (state.timers.contains_key(timer_id) && !canceled_timers.contains(timer_id));
+                if pending {
+                    let cause = WorkflowTaskFailedCause::BadStartTimerAttributes;
+                    return reject(cause, format!("timer id {timer_id} is already pending"));
+                }
+                started_timers.insert(timer_id);
+            }
+            Command::CancelTimer { timer_id } => {
+                let pending = started_timers.remove(timer_id)
+                    || (state.timers.contains_key(timer_id) && !canceled_timers.contains(timer_id));
+                if !pending {
+                    let cause = other("WORKFLOW_TASK_FAILED_CAUSE_BAD_CANCEL_TIMER_ATTRIBUTES");
+                    return reject(cause, format!("no pending timer {timer_id}"));
+                }
+                canceled_timers.insert(timer_id);
+            }
+            Command::CompleteWorkflowExecution { .. }
+            | Command::FailWorkflowExecution { .. }
+            | Command::CancelWorkflowExecution { .. }
+            | Command::ContinueAsNewWorkflowExecution(_) => {
+                if !state.buffered.is_empty() {
+                    let cause = WorkflowTaskFailedCause::UnhandledCommand;
+                    return reject(cause, "new events arrived while the workflow task ran");
+                }
+                return Ok(());
+            }
+            Command::RecordMarker { .. }
+            | Command::ModifyWorkflowProperties { .. }
+            | Command::UpsertWorkflowSearchAttributes { .. } => {}
+            Command::StartChildWorkflowExecution(_) => {
+                let cause =
+                    other("WORKFLOW_TASK_FAILED_CAUSE_BAD_START_CHILD_EXECUTION_ATTRIBUTES");
+                return reject(
+                    cause,
+                    "child workflows are not supported by this Service yet",
+                );
+            }
+            Command::SignalExternalWorkflowExecution { .. } => {
+                let cause =
+                    other("WORKFLOW_TASK_FAILED_CAUSE_BAD_SIGNAL_WORKFLOW_EXECUTION_ATTRIBUTES");
+                return reject(
+                    cause,
+                    "external signals are not supported by this Service yet",
+                );
+            }
+            Command::RequestCancelExternalWorkflowExecution { .. } => {
+                let cause =
+                    other("WORKFLOW_TASK_FAILED_CAUSE_BAD_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_ATTRIBUTES");
+                return reject(
+                    cause,
+                    "external cancel requests are not supported by this Service yet",
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// What the Service decided for the batch's closing command before applying it.
+#[derive(Default)]
+pub(crate) struct ClosePlan {
+    /// The run id reserved for a ContinueAsNewWorkflowExecution.
+    pub continue_as_new_run_id: Option<RunId>,
+    /// Whether a FailWorkflowExecution is retried as a new run.
+    pub workflow_retry: Option<WorkflowRetry>,
+}
+
+/// Applies a validated batch: one event per command, each pointing at the
+/// WorkflowTaskCompleted `completed_event_id`; a closing command closes the
+/// run as `plan` says.
+pub(crate) fn apply(
+    run: &mut RunRecord,
+    now: SimTime,
+    completed_event_id: i64,
+    commands: Vec<Command>,
+    identity: &str,
+    plan: &ClosePlan,
+    fx: &mut Effects,
+) -> CommandsOutcome {
+    let workflow_retry = plan.workflow_retry.as_ref();
+    let wtc = completed_event_id;
+    let mut outcome = CommandsOutcome::default();
+    for command in commands {
+        match command {
+            Command::ScheduleActivityTask(a) => activities::schedule(run, now, wtc, a, fx),
+            Command::RequestCancelActivityTask { scheduled_event_id } => {
+                if activities::request_cancel(run, now, wtc, scheduled_event_id) {
+                    outcome.needs_workflow_task = true;
+                }
+            }
+            Command::StartTimer {
+                timer_id,
+                start_to_fire_timeout,
+            } => user_timers::start(run, now, wtc, timer_id, start_to_fire_timeout, fx),
+            Command::CancelTimer { timer_id } => {
+                user_timers::cancel(run, now, wtc, &timer_id, identity)
+            }
+            Command::CompleteWorkflowExecution { result } => {
+                let closing = EventAttributes::WorkflowExecutionCompleted {
+                    result,
+                    workflow_task_completed_event_id: wtc,
+                    new_execution_run_id: None,
+                };
+                run.close(now, closing);
+                break;
+            }
+            Command::FailWorkflowExecution { failure } => {
+                let closing = EventAttributes::WorkflowExecutionFailed {
+                    failure: failure.clone(),
+                    retry_state: workflow_retry
+                        .map_or(RetryState::RetryPolicyNotSet, WorkflowRetry::retry_state),
+                    workflow_task_completed_event_id: wtc,
+                    new_execution_run_id: workflow_retry.and_then(WorkflowRetry::new_run_id),
+                };
+                run.close(now, closing);
+                outcome.workflow_failure = Some(failure);
+                break;
+            }
+            Command::CancelWorkflowExecution { details } => {
+                let closing = EventAttributes::WorkflowExecutionCanceled {
+                    workflow_task_completed_event_id: wtc,
+                    details,
+                };
+                run.close(now, closing);
+                break;
+            }
+            Command::ContinueAsNewWorkflowExecution(command) => {
+                let run_id = plan
+                    .continue_as_new_run_id
+                    .clone()
+                    .expect("a run id is reserved for ContinueAsNew");
+                let workflow_run_timeout =
+                    command
+                        .workflow_run_timeout
+                        .or(match run.started_attributes() {
+                            EventAttributes::WorkflowExecutionStarted {
+                                workflow_run_timeout,
+                                ..
+                            } => *workflow_run_timeout,
+                            _ => None,
+                        });
+                let workflow_task_timeout = command
+                    .workflow_task_timeout
+                    .unwrap_or(run.state.workflow_task_timeout);
+                let memo = command.memo.clone().unwrap_or_else(|| run.memo.clone());
+                let closing = EventAttributes::WorkflowExecutionContinuedAsNew {
+                    new_execution_run_id: run_id.clone(),
+                    workflow_type: command.workflow_type.clone(),
+                    task_queue: command.task_queue.clone(),
+                    input: command.input.clone(),
+                    workflow_run_timeout,
+                    workflow_task_timeout,
+                    workflow_task_completed_event_id: wtc,
+                    backoff_start_interval: command.backoff_start_interval,
+                    initiator: ContinueAsNewInitiator::Workflow,
+                    failure: None,
+                    last_completion_result: None,
+                    memo: memo.clone(),
+                };
+                run.close(now, closing);
+                outcome.continue_as_new = Some(ContinuedRun {
+                    run_id,
+                    command,
+                    workflow_run_timeout,
+                    workflow_task_timeout,
+                    memo,
+                });
+                break;
+            }
+            Command::RecordMarker {
+                marker_name,
+                details,
+                failure,
+            } => {
+                let marker = EventAttributes::MarkerRecorded {
+                    marker_name,
+                    details,
+                    workflow_task_completed_event_id: wtc,
+                    failure,
+                };
+                run.append(now, marker);
+            }
+            Command::ModifyWorkflowProperties { upserted_memo } => {
+                for (key, value) in &upserted_memo {
+                    if value.is_null() {
+                        run.memo.remove(key);
+                    } else {
+                        run.memo.insert(key.clone(), value.clone());
+                    }
+                }
+                let modified = EventAttributes::WorkflowPropertiesModified {
+                    workflow_task_completed_event_id: wtc,
+                    upserted_memo,
+                };
+                run.append(now, modified);
+            }
+            Command::UpsertWorkflowSearchAttributes { search_attributes } => {
+                let upserted = EventAttributes::UpsertWorkflowSearchAttributes {
+                    workflow_task_completed_event_id: wtc,
+                    search_attributes,
+                };
+                run.append(now, upserted);
+            }
+            Command::StartChildWorkflowExecution(_)
+            | Command::SignalExternalWorkflowExecution { .. }
+            | Command::RequestCancelExternalWorkflowExecution { .. } => {
+                unreachable!("rejected by validate")
+            }
+        }
+    }
+    outcome
+}

@@ -1,0 +1,118 @@
+//! Matching: task queues (normal and sticky are just names) and the long
+//! polls parked on them. Memory only: after a restart the queues are rebuilt
+//! from the Store and parked polls are gone (their callers time out).
+//!
+//! Queues hold references to tasks, not tasks: an entry may go stale (the
+//! run closed, the attempt timed out) and is then skipped when popped.
+
+use super::api::CallId;
+use super::mutable_state::{ActivityTaskRef, WorkflowTaskRef};
+use crate::model::TaskQueue;
+use std::collections::{BTreeMap, VecDeque};
+
+/// Which kind of task a poll asks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum PollKind {
+    /// PollWorkflowTaskQueue.
+    Workflow,
+    /// PollActivityTaskQueue.
+    Activity,
+}
+
+/// A long poll waiting for a task.
+#[derive(Clone, Debug)]
+pub(crate) struct ParkedPoll {
+    pub call: CallId,
+    pub identity: String,
+}
+
+/// One queue: tasks waiting for pollers, or pollers waiting for tasks.
+struct Queue<T> {
+    tasks: VecDeque<T>,
+    pollers: VecDeque<ParkedPoll>,
+}
+
+impl<T> Default for Queue<T> {
+    fn default() -> Self {
+        Queue {
+            tasks: VecDeque::new(),
+            pollers: VecDeque::new(),
+        }
+    }
+}
+
+/// All task queues of the Service, FIFO on both sides.
+#[derive(Default)]
+pub(crate) struct Matching {
+    workflow_queues: BTreeMap<TaskQueue, Queue<WorkflowTaskRef>>,
+    activity_queues: BTreeMap<TaskQueue, Queue<ActivityTaskRef>>,
+    parked: BTreeMap<CallId, (PollKind, TaskQueue)>,
+}
+
+impl Matching {
+    /// Takes the oldest workflow task of a queue (possibly stale).
+    pub fn pop_workflow_task(&mut self, queue: &TaskQueue) -> Option<WorkflowTaskRef> {
+        self.workflow_queues.get_mut(queue)?.tasks.pop_front()
+    }
+    /// Takes the oldest activity task of a queue (possibly stale).
+    pub fn pop_activity_task(&mut self, queue: &TaskQueue) -> Option<ActivityTaskRef> {
+        self.activity_queues.get_mut(queue)?.tasks.pop_front()
+    }
+    /// Appends a workflow task nobody is polling for yet.
+    pub fn push_workflow_task(&mut self, queue: TaskQueue, task: WorkflowTaskRef) {
+        self.workflow_queues
+            .entry(queue)
+            .or_default()
+            .tasks
+            .push_back(task);
+    }
+    /// Appends an activity task nobody is polling for yet.
+    pub fn push_activity_task(&mut self, queue: TaskQueue, task: ActivityTaskRef) {
+        self.activity_queues
+            .entry(queue)
+            .or_default()
+            .tasks
+            .push_back(task);
+    }
+
+    /// Parks a poll until a task arrives or it expires.
+    pub fn park(&mut self, kind: PollKind, queue: TaskQueue, poll: ParkedPoll) {
+        self.parked.insert(poll.call, (kind, queue.clone()));
+        match kind {
+            PollKind::Workflow => self
+                .workflow_queues
+                .entry(queue)
+                .or_default()
+                .pollers
+                .push_back(poll),
+            PollKind::Activity => self
+                .activity_queues
+                .entry(queue)
+                .or_default()
+                .pollers
+                .push_back(poll),
+        }
+    }
+
+    /// Takes the oldest poll parked on a queue.
+    pub fn take_poller(&mut self, kind: PollKind, queue: &TaskQueue) -> Option<ParkedPoll> {
+        let pollers = match kind {
+            PollKind::Workflow => &mut self.workflow_queues.get_mut(queue)?.pollers,
+            PollKind::Activity => &mut self.activity_queues.get_mut(queue)?.pollers,
+        };
+        let poll = pollers.pop_front()?;
+        self.parked.remove(&poll.call);
+        Some(poll)
+    }
+
+    /// Removes an expired poll; returns its kind if it was still parked.
+    pub fn expire(&mut self, call: CallId) -> Option<PollKind> {
+        let (kind, queue) = self.parked.remove(&call)?;
+        let pollers = match kind {
+            PollKind::Workflow => &mut self.workflow_queues.get_mut(&queue)?.pollers,
+            PollKind::Activity => &mut self.activity_queues.get_mut(&queue)?.pollers,
+        };
+        pollers.retain(|p| p.call != call);
+        Some(kind)
+    }
+}

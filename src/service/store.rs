@@ -1,0 +1,195 @@
+//! The durable Store: the only Service state that survives a crash.
+//!
+//! Every run's history and durable mutable state live here, indexed densely
+//! by start order. Each mutation of a run is one [`Store::commit`], which
+//! counts one state transition of that run; in the simulated world a crash
+//! happens between handler calls, so a commit is atomic by construction.
+
+use super::mutable_state::MutableState;
+use crate::model::*;
+use std::collections::BTreeMap;
+
+/// Everything the Service has committed. Cloning it is a snapshot.
+#[derive(Clone, Debug, Default)]
+pub struct Store {
+    runs: Vec<RunRecord>,
+    by_execution: BTreeMap<WorkflowExecution, usize>,
+    /// The runs of each workflow id in start order; the last is the current run.
+    by_workflow_id: BTreeMap<WorkflowId, Vec<usize>>,
+    /// Start request ids already applied, and the run each created.
+    start_request_ids: BTreeMap<String, usize>,
+    next_sequence: u64,
+    commit_count: u64,
+}
+
+/// One run: its history, status, memo and the durable mutable state that
+/// the Service needs to continue it after a restart.
+#[derive(Clone, Debug)]
+pub struct RunRecord {
+    pub(crate) index: usize,
+    pub(crate) execution: WorkflowExecution,
+    pub(crate) workflow_type: WorkflowType,
+    pub(crate) status: WorkflowExecutionStatus,
+    pub(crate) history: Vec<Event>,
+    pub(crate) state_transitions: u64,
+    pub(crate) memo: Memo,
+    pub(crate) start_time: SimTime,
+    pub(crate) close_time: Option<SimTime>,
+    pub(crate) state: MutableState,
+}
+
+impl RunRecord {
+    /// The run's identity.
+    pub fn execution(&self) -> &WorkflowExecution {
+        &self.execution
+    }
+    /// The workflow type the run executes.
+    pub fn workflow_type(&self) -> &WorkflowType {
+        &self.workflow_type
+    }
+    /// Running, or how the run closed.
+    pub fn status(&self) -> WorkflowExecutionStatus {
+        self.status
+    }
+    /// The committed history.
+    pub fn history(&self) -> &[Event] {
+        &self.history
+    }
+    /// How many commits changed this run.
+    pub fn state_transitions(&self) -> u64 {
+        self.state_transitions
+    }
+    /// The current memo.
+    pub fn memo(&self) -> &Memo {
+        &self.memo
+    }
+    /// When the run started.
+    pub fn start_time(&self) -> SimTime {
+        self.start_time
+    }
+    /// When the run closed, if it has.
+    pub fn close_time(&self) -> Option<SimTime> {
+        self.close_time
+    }
+    /// The id the next written event gets.
+    pub(crate) fn next_event_id(&self) -> i64 {
+        self.history.len() as i64 + 1
+    }
+    /// The attributes of event 1 (WorkflowExecutionStarted).
+    pub(crate) fn started_attributes(&self) -> &EventAttributes {
+        &self.history[0].attributes
+    }
+    /// The chain's first run, from event 1.
+    pub(crate) fn first_execution_run_id(&self) -> &RunId {
+        match self.started_attributes() {
+            EventAttributes::WorkflowExecutionStarted {
+                first_execution_run_id,
+                ..
+            } => first_execution_run_id,
+            other => unreachable!(
+                "event 1 is always WorkflowExecutionStarted, found {:?}",
+                other.event_type()
+            ),
+        }
+    }
+}
+
+/// What a new run is created from; the Store assigns its index.
+pub(crate) struct NewRun {
+    pub execution: WorkflowExecution,
+    pub workflow_type: WorkflowType,
+    pub memo: Memo,
+    pub start_time: SimTime,
+    pub state: MutableState,
+    pub start_request_id: Option<String>,
+}
+
+impl Store {
+    /// Every run, in start order.
+    pub fn runs(&self) -> impl Iterator<Item = &RunRecord> {
+        self.runs.iter()
+    }
+    /// One run by its execution (an exact run id).
+    pub fn run(&self, execution: &WorkflowExecution) -> Option<&RunRecord> {
+        self.by_execution.get(execution).map(|&i| &self.runs[i])
+    }
+    /// How many commits the Store has taken.
+    pub fn commit_count(&self) -> u64 {
+        self.commit_count
+    }
+
+    /// Takes the next durable sequence number (for run ids).
+    pub(crate) fn take_sequence(&mut self) -> u64 {
+        self.next_sequence += 1;
+        self.next_sequence
+    }
+    /// The run at a dense index.
+    pub(crate) fn at(&self, index: usize) -> &RunRecord {
+        &self.runs[index]
+    }
+    /// The run at a dense index, for mutation before a commit.
+    pub(crate) fn at_mut(&mut self, index: usize) -> &mut RunRecord {
+        &mut self.runs[index]
+    }
+    /// How many runs exist.
+    pub(crate) fn len(&self) -> usize {
+        self.runs.len()
+    }
+    /// The dense index of an execution; an empty run id means the current run.
+    pub(crate) fn resolve(&self, execution: &WorkflowExecution) -> Option<usize> {
+        if execution.run_id.as_str().is_empty() {
+            self.current_run(&execution.workflow_id)
+        } else {
+            self.by_execution.get(execution).copied()
+        }
+    }
+    /// The latest run of a workflow id.
+    pub(crate) fn current_run(&self, workflow_id: &WorkflowId) -> Option<usize> {
+        self.by_workflow_id
+            .get(workflow_id)
+            .and_then(|runs| runs.last().copied())
+    }
+    /// Every run of a workflow id, in start order.
+    pub(crate) fn runs_of(&self, workflow_id: &WorkflowId) -> &[usize] {
+        self.by_workflow_id
+            .get(workflow_id)
+            .map_or(&[], Vec::as_slice)
+    }
+    /// The run a start request id created, if it was already applied.
+    pub(crate) fn run_for_start_request(&self, request_id: &str) -> Option<usize> {
+        self.start_request_ids.get(request_id).copied()
+    }
+
+    /// Adds a run (not yet committed: the caller writes its first events
+    /// and commits).
+    pub(crate) fn insert_run(&mut self, new: NewRun) -> usize {
+        let index = self.runs.len();
+        self.by_execution.insert(new.execution.clone(), index);
+        self.by_workflow_id
+            .entry(new.execution.workflow_id.clone())
+            .or_default()
+            .push(index);
+        if let Some(request_id) = new.start_request_id {
+            self.start_request_ids.insert(request_id, index);
+        }
+        self.runs.push(RunRecord {
+            index,
+            execution: new.execution,
+            workflow_type: new.workflow_type,
+            status: WorkflowExecutionStatus::Running,
+            history: Vec::new(),
+            state_transitions: 0,
+            memo: new.memo,
+            start_time: new.start_time,
+            close_time: None,
+            state: new.state,
+        });
+        index
+    }
+
+    /// Records one atomic update of a run: one state transition.
+    pub(crate) fn commit(&mut self, index: usize) {
+        self.runs[index].state_transitions += 1;
+        self.commit_count += 1;
+    }
+}
