@@ -1,5 +1,8 @@
-//! The `tempest` command line.
+//! The `tempest` command line. Exit codes everywhere: 0 every invariant
+//! held, 1 a violation, 2 bad input.
+
+mod cli;
 
 fn main() {
-    println!("tempest: under construction");
+    std::process::exit(cli::main());
 }

@@ -9,16 +9,23 @@
 //! renders a history with the offending event marked. Every invariant has a
 //! stable id listed in [`catalog`].
 
+mod effects;
 #[cfg(test)]
 pub(crate) mod fixtures;
 mod history;
+mod liveness;
+mod oracle;
+mod replay;
 pub mod report;
+mod run;
 mod status;
 
 use crate::model::Event;
 use std::fmt;
 
+pub use oracle::INJECTED_FATAL;
 pub use report::render_history_with_mark;
+pub use run::{check_run, RunViolation};
 pub use status::check_status;
 
 /// One broken invariant, with where it broke.
@@ -60,6 +67,17 @@ static CATALOG: &[InvariantInfo] = &[
     history::SINGLE_OUTCOME,
     history::CLOSE_IS_LAST,
     status::STATUS_MATCHES_CLOSE,
+    replay::DETERMINISTIC,
+    replay::SAME_RESULT,
+    liveness::CLOSES_WITHIN_BOUND,
+    effects::TIMER_NOT_EARLY,
+    effects::RETRY_ATTEMPTS,
+    effects::SIGNAL_RECORDED,
+    effects::SIGNAL_ONCE,
+    effects::STATE_TRANSITIONS,
+    effects::HISTORY_LENGTH,
+    oracle::EXPECTED_STATUS,
+    oracle::EXPECTED_RESULT,
 ];
 
 /// Every invariant the checkers know, in a stable order.
@@ -84,8 +102,16 @@ mod tests {
         sorted.sort_unstable();
         sorted.dedup();
         assert_eq!(sorted.len(), ids.len());
+        let families = [
+            "history.",
+            "status.",
+            "replay.",
+            "liveness.",
+            "effects.",
+            "oracle.",
+        ];
         assert!(ids
             .iter()
-            .all(|id| id.starts_with("history.") || id.starts_with("status.")));
+            .all(|id| families.iter().any(|f| id.starts_with(f))));
     }
 }

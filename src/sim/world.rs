@@ -901,10 +901,16 @@ impl<'s> World<'s> {
 
     fn workflow_task(&mut self, w: u32, task: &PollWorkflowTaskQueueResponse) {
         self.stats.workflow_tasks += 1;
-        let panics = self.faults.workflow_panics(self.sched.now(), self.stats.workflow_tasks);
+        let panics = self
+            .faults
+            .workflow_panics(self.sched.now(), self.stats.workflow_tasks);
         let node = &mut self.workers[w as usize];
         let replays_before = node.worker.replays();
-        let request = if panics { node.worker.process_panicking(task) } else { node.worker.process(task) };
+        let request = if panics {
+            node.worker.process_panicking(task)
+        } else {
+            node.worker.process(task)
+        };
         self.stats.replays += node.worker.replays() - replays_before;
         let incarnation = node.incarnation;
         self.call_service(

@@ -62,7 +62,11 @@ impl Registry {
     /// Makes `name` run the definition registered as `runs` — what a worker
     /// with changed code does after a deploy.
     pub fn alias_workflow(&mut self, name: &str, runs: &str) -> Result<(), String> {
-        let definition = self.workflows.get(runs).cloned().ok_or_else(|| format!("unknown workflow type {runs:?}"))?;
+        let definition = self
+            .workflows
+            .get(runs)
+            .cloned()
+            .ok_or_else(|| format!("unknown workflow type {runs:?}"))?;
         self.workflows.insert(name.to_owned(), definition);
         Ok(())
     }

@@ -1,0 +1,280 @@
+//! `tempest explore`: many seeds of many scenarios, with a progress line,
+//! a summary table, and the reproduction command of every failing seed.
+//! `--jobs` runs seeds on several threads; each simulation stays
+//! single-threaded and deterministic, so the results do not depend on it.
+
+use super::scenarios;
+use clap::Args;
+use std::io::Write;
+use std::rc::Rc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc;
+use std::time::Instant;
+use tempest::scenario::{runner, Scenario};
+use tempest::sim::RunOptions;
+use tempest::workflow::Registry;
+
+/// Arguments of `explore`.
+#[derive(Args)]
+pub struct ExploreArgs {
+    /// Scenario files or bundled names; every bundled scenario if none.
+    pub scenarios: Vec<String>,
+    /// Seeds per scenario (a scenario's `max_explore_seeds` caps it).
+    #[arg(long, default_value_t = 100)]
+    pub seeds: u64,
+    /// First seed.
+    #[arg(long, default_value_t = 0)]
+    pub from: u64,
+    /// Seeds run in parallel (threads; each simulation is single-threaded).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=256))]
+    pub jobs: u64,
+    /// Print the results as one JSON object.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// What one seed produced, small enough to send between threads.
+struct SeedResult {
+    seed: u64,
+    passed: bool,
+    failure: String,
+    executions: u64,
+    events: u64,
+    faults: u64,
+}
+
+struct ScenarioSummary {
+    arg: String,
+    name: String,
+    seeds: u64,
+    failures: Vec<SeedResult>,
+    executions: u64,
+    events: u64,
+    faults: u64,
+    seconds: f64,
+}
+
+/// Runs the exploration and prints its results.
+pub fn explore(args: ExploreArgs) -> Result<i32, String> {
+    let names = if args.scenarios.is_empty() {
+        scenarios::bundled_names()
+    } else {
+        args.scenarios.clone()
+    };
+    if names.is_empty() {
+        return Err("no scenarios to explore".into());
+    }
+    let loaded: Vec<(String, Scenario)> = names
+        .iter()
+        .map(|n| Ok((n.clone(), scenarios::load(n)?)))
+        .collect::<Result<_, String>>()?;
+    let registry = Registry::library();
+    for (arg, s) in &loaded {
+        if let Some(t) = s
+            .workflows
+            .iter()
+            .find(|g| !registry.has_workflow(&g.workflow_type))
+        {
+            return Err(format!(
+                "{arg}: unknown workflow type {:?}",
+                t.workflow_type
+            ));
+        }
+    }
+    let total: u64 = loaded.iter().map(|(_, s)| seeds_for(s, args.seeds)).sum();
+    let started = Instant::now();
+    let mut done = 0u64;
+    let mut failed = 0u64;
+    let mut summaries = Vec::new();
+    for (arg, scenario) in &loaded {
+        let seeds = seeds_for(scenario, args.seeds);
+        let scenario_started = Instant::now();
+        let mut summary = ScenarioSummary {
+            arg: arg.clone(),
+            name: scenario.name.clone(),
+            seeds,
+            failures: Vec::new(),
+            executions: 0,
+            events: 0,
+            faults: 0,
+            seconds: 0.0,
+        };
+        run_seeds(scenario, args.from, seeds, args.jobs, |r| {
+            done += 1;
+            summary.executions += r.executions;
+            summary.events += r.events;
+            summary.faults += r.faults;
+            if !r.passed {
+                failed += 1;
+                summary.failures.push(r);
+            }
+            if !args.json {
+                let rate = done as f64 / started.elapsed().as_secs_f64().max(1e-9);
+                eprint!("\rexplore: {done}/{total} seeds, {rate:.1} seeds/s, {failed} failed   ");
+                let _ = std::io::stderr().flush();
+            }
+        })?;
+        summary.seconds = scenario_started.elapsed().as_secs_f64();
+        summary.failures.sort_by_key(|f| f.seed);
+        summaries.push(summary);
+    }
+    if !args.json {
+        eprintln!();
+    }
+    if args.json {
+        print_json(&summaries, &args);
+    } else {
+        print_table(&summaries);
+    }
+    Ok(if failed == 0 {
+        super::EXIT_OK
+    } else {
+        super::EXIT_VIOLATION
+    })
+}
+
+fn seeds_for(scenario: &Scenario, requested: u64) -> u64 {
+    scenario
+        .max_explore_seeds
+        .map_or(requested, |cap| requested.min(cap))
+}
+
+fn run_one(scenario: &Scenario, registry: &Rc<Registry>, seed: u64) -> SeedResult {
+    let options = RunOptions {
+        seed,
+        fault_schedule: None,
+        keep_trace: false,
+    };
+    match runner::run(scenario, registry, &options) {
+        Ok(outcome) => SeedResult {
+            seed,
+            passed: outcome.passed(),
+            failure: outcome.failure_line(),
+            executions: outcome.result.store.runs().count() as u64,
+            events: outcome
+                .result
+                .store
+                .runs()
+                .map(|r| r.history().len() as u64)
+                .sum(),
+            faults: outcome.result.fault_counts.values().sum(),
+        },
+        Err(e) => SeedResult {
+            seed,
+            passed: false,
+            failure: e,
+            executions: 0,
+            events: 0,
+            faults: 0,
+        },
+    }
+}
+
+/// Runs seeds `from..from+count`, on `jobs` threads, calling `on_result` on
+/// this thread as each finishes.
+fn run_seeds(
+    scenario: &Scenario,
+    from: u64,
+    count: u64,
+    jobs: u64,
+    mut on_result: impl FnMut(SeedResult),
+) -> Result<(), String> {
+    if jobs <= 1 {
+        let registry = Rc::new(Registry::library());
+        for seed in from..from + count {
+            on_result(run_one(scenario, &registry, seed));
+        }
+        return Ok(());
+    }
+    let next = AtomicU64::new(from);
+    let (tx, rx) = mpsc::channel();
+    std::thread::scope(|scope| {
+        for _ in 0..jobs {
+            let tx = tx.clone();
+            let next = &next;
+            scope.spawn(move || {
+                let registry = Rc::new(Registry::library());
+                loop {
+                    let seed = next.fetch_add(1, Ordering::Relaxed);
+                    if seed >= from + count {
+                        break;
+                    }
+                    if tx.send(run_one(scenario, &registry, seed)).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(tx);
+        for r in rx {
+            on_result(r);
+        }
+    });
+    Ok(())
+}
+
+fn print_table(summaries: &[ScenarioSummary]) {
+    println!(
+        "{:<22} {:>7} {:>7} {:>7} {:>10} {:>12} {:>12} {:>9}",
+        "scenario", "seeds", "passed", "failed", "seeds/s", "executions", "events", "faults"
+    );
+    for s in summaries {
+        let rate = s.seeds as f64 / s.seconds.max(1e-9);
+        let failed = s.failures.len() as u64;
+        println!(
+            "{:<22} {:>7} {:>7} {:>7} {:>10.1} {:>12} {:>12} {:>9}",
+            s.name,
+            s.seeds,
+            s.seeds - failed,
+            failed,
+            rate,
+            s.executions,
+            s.events,
+            s.faults
+        );
+    }
+    let failures: Vec<_> = summaries
+        .iter()
+        .flat_map(|s| s.failures.iter().map(move |f| (s, f)))
+        .collect();
+    if failures.is_empty() {
+        println!("all seeds passed");
+    } else {
+        println!("\n{} failing seeds:", failures.len());
+        for (s, f) in failures {
+            println!(
+                "  {}  # {}",
+                scenarios::reproduce_command(&s.arg, f.seed, None),
+                f.failure
+            );
+        }
+    }
+}
+
+fn print_json(summaries: &[ScenarioSummary], args: &ExploreArgs) {
+    let scenarios: Vec<_> = summaries
+        .iter()
+        .map(|s| {
+            serde_json::json!({
+                "scenario": s.name,
+                "seeds": s.seeds,
+                "from": args.from,
+                "failed": s.failures.len(),
+                "seconds": s.seconds,
+                "executions": s.executions,
+                "events": s.events,
+                "faults": s.faults,
+                "failures": s.failures.iter().map(|f| serde_json::json!({
+                    "seed": f.seed,
+                    "failure": f.failure,
+                    "reproduce": scenarios::reproduce_command(&s.arg, f.seed, None),
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let failed: usize = summaries.iter().map(|s| s.failures.len()).sum();
+    println!(
+        "{}",
+        serde_json::json!({ "passed": failed == 0, "failed": failed, "scenarios": scenarios })
+    );
+}

@@ -1,0 +1,78 @@
+//! Command-line parsing (clap) and dispatch to one module per command.
+//!
+//! The CLI is outside the engine: it may read files and the wall clock (for
+//! progress and seeds/s only) and run seeds on several threads, each
+//! simulation still single-threaded and deterministic.
+
+mod explore;
+mod history;
+mod run;
+mod scenarios;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+/// Exit code when every invariant held.
+pub const EXIT_OK: i32 = 0;
+/// Exit code when an invariant was violated.
+pub const EXIT_VIOLATION: i32 = 1;
+/// Exit code for bad input: files, names, flags.
+pub const EXIT_BAD_INPUT: i32 = 2;
+
+/// Tempest: deterministic simulation testing for Temporal-style durable workflows.
+#[derive(Parser)]
+#[command(name = "tempest", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run one seed of a scenario and print a summary.
+    Run(run::RunArgs),
+    /// Rerun one seed exactly (optionally with a fault schedule) and optionally print its trace.
+    Replay(run::RunArgs),
+    /// Run many seeds of one or more scenarios (all bundled ones if none given).
+    Explore(explore::ExploreArgs),
+    /// Print the histories of one seed of a scenario.
+    History(history::HistoryArgs),
+    /// List the registered workflow types.
+    Workflows,
+}
+
+/// Parses the command line, runs the command, and returns the exit code.
+pub fn main() -> i32 {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Run(args) => run::run(args, false),
+        Command::Replay(args) => run::run(args, true),
+        Command::Explore(args) => explore::explore(args),
+        Command::History(args) => history::history(args),
+        Command::Workflows => {
+            for name in tempest::workflow::Registry::library().workflow_names() {
+                println!("{name}");
+            }
+            Ok(EXIT_OK)
+        }
+    };
+    match result {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("tempest: error: {message}");
+            EXIT_BAD_INPUT
+        }
+    }
+}
+
+/// Reads a fault schedule file given with `--faults`.
+fn read_fault_schedule(
+    path: &Option<PathBuf>,
+) -> Result<Option<tempest::sim::FaultSchedule>, String> {
+    let Some(path) = path else { return Ok(None) };
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("{}: cannot read fault schedule: {e}", path.display()))?;
+    tempest::sim::FaultSchedule::from_json(&text)
+        .map(Some)
+        .map_err(|e| format!("{}: {e}", path.display()))
+}
