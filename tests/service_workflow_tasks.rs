@@ -463,6 +463,30 @@ fn parked_poll_expires_empty_after_long_poll_timeout() {
 }
 
 #[test]
+fn canceled_poll_gets_no_task_and_the_next_poll_does() {
+    let mut h = Harness::default();
+    let poll = || {
+        Request::PollWorkflowTaskQueue(PollWorkflowTaskQueueRequest {
+            namespace: Namespace::default(),
+            task_queue: TaskQueue::new(QUEUE),
+            identity: "worker".into(),
+        })
+    };
+    let (gone, response) = h.send(poll());
+    assert!(response.is_none());
+    h.service.cancel_poll(gone);
+    let (waiting, response) = h.send(poll());
+    assert!(response.is_none());
+    h.start("w");
+    let answered: Vec<CallId> = h.other_responses.iter().map(|(c, _)| *c).collect();
+    assert_eq!(
+        answered,
+        vec![waiting],
+        "only the live poll receives the task"
+    );
+}
+
+#[test]
 fn task_started_after_signal_gets_the_next_event_id() {
     let mut h = Harness::default();
     let run = h.start("w");

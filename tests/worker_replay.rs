@@ -358,6 +358,41 @@ fn canceled_activity_and_timer_histories_replay_to_the_canceled_end() {
     );
 }
 
+#[test]
+fn activity_canceled_before_start_inside_the_command_batch_replays() {
+    // What the Service writes when an unstarted activity is canceled: its
+    // ActivityTaskCanceled (started 0) sits between the task's commands.
+    let mut h = HistoryBuilder::start("cancellable", serde_json::json!({"iterations": 3}));
+    h.wft_started_completed();
+    let t = h.timer_started("1", secs(1));
+    h.timer_fired("1", t);
+    h.wft();
+    let a = h.activity_scheduled("1", "echo", 1);
+    h.cancel_requested();
+    h.wft();
+    let wtc = h.last_id();
+    let requested = h.push(EventAttributes::ActivityTaskCancelRequested {
+        scheduled_event_id: a,
+        workflow_task_completed_event_id: wtc,
+    });
+    h.push(EventAttributes::ActivityTaskCanceled {
+        details: None,
+        latest_cancel_requested_event_id: requested,
+        scheduled_event_id: a,
+        started_event_id: 0,
+        identity: String::new(),
+    });
+    h.push(EventAttributes::WorkflowExecutionCanceled {
+        workflow_task_completed_event_id: wtc,
+        details: None,
+    });
+    let outcome = replay(&Registry::library(), &h.events()).unwrap();
+    assert_eq!(
+        outcome.result,
+        Some(Err(tempest::workflow::WfExit::Canceled))
+    );
+}
+
 async fn cancels_then_sleeps(ctx: WfContext, _input: Payload) -> WfResult {
     let activity = ctx.activity("echo", 1).start();
     ctx.sleep(secs(1)).await?;

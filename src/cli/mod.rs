@@ -44,6 +44,8 @@ enum Command {
 /// Parses the command line, runs the command, and returns the exit code.
 pub fn main() -> i32 {
     let cli = Cli::parse();
+    // Workflow and activity panics are task failures, not crashes: keep them off stderr.
+    tempest::worker::quiet_panics();
     let result = match cli.command {
         Command::Run(args) => run::run(args, false),
         Command::Replay(args) => run::run(args, true),

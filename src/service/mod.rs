@@ -71,8 +71,9 @@ use timers::{Deadline, DeadlineQueue};
 pub struct ServiceConfig {
     /// Seeds run ids: `RunId::derive(seed, store sequence)`.
     pub seed: u64,
-    /// A parked poll is answered with `None` after this.
-    pub long_poll_timeout: Duration,
+    /// A parked poll is answered with `None` after this; `None` holds it
+    /// until a task arrives or its caller goes away ([`Service::cancel_poll`]).
+    pub long_poll_timeout: Option<Duration>,
     /// How long a task waits on a sticky queue before going to the normal queue.
     pub sticky_schedule_to_start_timeout: Duration,
     /// Workflow task start-to-close timeout when a start does not give one.
@@ -83,7 +84,7 @@ impl Default for ServiceConfig {
     fn default() -> Self {
         ServiceConfig {
             seed: 0,
-            long_poll_timeout: Duration::from_secs(60),
+            long_poll_timeout: Some(Duration::from_secs(60)),
             sticky_schedule_to_start_timeout: Duration::from_secs(5),
             default_workflow_task_timeout: Duration::from_secs(10),
         }
@@ -254,6 +255,12 @@ impl Service {
         }
     }
 
+    /// Forgets a parked poll whose caller went away (its connection broke),
+    /// so no task is handed to it. Nothing happens if it is not parked.
+    pub fn cancel_poll(&mut self, call: CallId) {
+        self.matching.expire(call);
+    }
+
     /// The earliest pending time-based action (it may turn out to be moot).
     pub fn next_deadline(&self) -> Option<SimTime> {
         self.deadlines.peek_time()
@@ -322,10 +329,10 @@ impl Service {
     ) {
         self.matching
             .park(kind, queue, ParkedPoll { call, identity });
-        self.deadlines.push(
-            now + self.config.long_poll_timeout,
-            Deadline::PollExpiry { call },
-        );
+        if let Some(timeout) = self.config.long_poll_timeout {
+            self.deadlines
+                .push(now + timeout, Deadline::PollExpiry { call });
+        }
     }
 
     /// The in-memory work of one run, derived from its durable state.

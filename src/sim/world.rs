@@ -18,13 +18,11 @@ use crate::service::api::*;
 use crate::service::{Service, ServiceConfig, Store};
 use crate::worker::{execute_activity, ActivityOutcome, WorkflowWorker};
 use crate::workflow::Registry;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 /// How long a client waits for an answer before retrying with the same request id.
 const CLIENT_RPC_TIMEOUT: Duration = Duration::from_secs(10);
-/// How long a worker waits on a long poll before giving up and polling again.
-const POLL_RPC_TIMEOUT: Duration = Duration::from_secs(70);
 /// How long a worker waits for the answer to a task response before resending it.
 const RESPOND_RPC_TIMEOUT: Duration = Duration::from_secs(5);
 /// How often a worker sends a task response before giving up on it.
@@ -91,7 +89,11 @@ pub struct RunStats {
 }
 
 enum Message {
-    Request(CallId, Request),
+    Request {
+        call: CallId,
+        from: NodeId,
+        request: Request,
+    },
     Response(CallId, Response),
 }
 
@@ -103,6 +105,7 @@ enum Step {
     ServiceWake,
     ClientOp(u32),
     CallTimeout(u64),
+    ConnectionBroken(u64),
     Poll {
         worker: u32,
         incarnation: u32,
@@ -229,12 +232,12 @@ pub struct World<'s> {
     crashed_store: Option<Store>,
     crash_after_commit: bool,
     service_wake_at: Option<SimTime>,
-    parked_at_service: BTreeSet<u64>,
     workers: Vec<WorkerNode>,
     calls: BTreeMap<u64, Call>,
     next_call: u64,
     workload: Workload,
     next_op: usize,
+    pending_ops: usize,
     acknowledged_signals: Vec<(WorkflowId, Rc<str>, Payload)>,
     activity_rng: Rng,
     trace: Trace,
@@ -316,9 +319,15 @@ impl<'s> World<'s> {
             ));
         }
         let workload = Workload::new(scenario);
+        let workload_len = workload.ops.len();
         let deadline = heal_at.max(workload.last_op_time()) + scenario.liveness_bound;
+        // Long polls are held until a task arrives or the connection breaks
+        // (crash, partition, lost message): a real server's 60 s expiry would
+        // only add empty poll cycles, and make a one-year timer cost half a
+        // million of them.
         let service_config = ServiceConfig {
             seed,
+            long_poll_timeout: None,
             ..ServiceConfig::default()
         };
         let mut world = World {
@@ -334,11 +343,11 @@ impl<'s> World<'s> {
             crashed_store: None,
             crash_after_commit: false,
             service_wake_at: None,
-            parked_at_service: BTreeSet::new(),
             workers,
             calls: BTreeMap::new(),
             next_call: 0,
             workload,
+            pending_ops: workload_len,
             next_op: 0,
             acknowledged_signals: Vec::new(),
             activity_rng: Rng::new(seed, Purpose::Activities),
@@ -447,6 +456,7 @@ impl<'s> World<'s> {
             Step::ServiceWake => self.service_wake(),
             Step::ClientOp(op) => self.client_send(op),
             Step::CallTimeout(call) => self.call_timed_out(call),
+            Step::ConnectionBroken(call) => self.connection_broken(call),
             Step::Poll {
                 worker,
                 incarnation,
@@ -476,10 +486,18 @@ impl<'s> World<'s> {
     }
 
     // ---- network -------------------------------------------------------
+    //
+    // Calls travel over connections: a message that cannot arrive (partition,
+    // a dropped packet, a crashed Service) breaks its connection, and the
+    // caller learns it as `Unavailable` instead of waiting forever.
 
-    fn send(&mut self, from: NodeId, to: NodeId, msg: Message) {
+    fn send(&mut self, to: NodeId, msg: Message) {
         let number = self.net.next_message_number();
         let now = self.now();
+        let (from, call) = match &msg {
+            Message::Request { call, from, .. } => (*from, *call),
+            Message::Response(call, _) => (SERVICE, *call),
+        };
         if !self.net.connected(now, from, to) {
             self.trace.record(now, [1, number, 1], || {
                 format!(
@@ -488,23 +506,27 @@ impl<'s> World<'s> {
                     node_name(to)
                 )
             });
-            return;
+            return self.break_connection(call);
         }
         let fate = self.faults.message_fate(now, number);
         if fate.dropped {
             self.trace.record(now, [1, number, 2], || {
-                format!(
-                    "msg#{number} {} -> {} dropped",
-                    node_name(from),
-                    node_name(to)
-                )
+                format!("msg#{number} {} -> {} lost", node_name(from), node_name(to))
             });
-            return;
+            return self.break_connection(call);
         }
         let delay = self.net.latency() + fate.extra_delay;
         if fate.duplicated {
             let copy = match &msg {
-                Message::Request(c, r) => Message::Request(*c, r.clone()),
+                Message::Request {
+                    call,
+                    from,
+                    request,
+                } => Message::Request {
+                    call: *call,
+                    from: *from,
+                    request: request.clone(),
+                },
                 Message::Response(c, r) => Message::Response(*c, r.clone()),
             };
             let delay2 = self.net.latency() + fate.extra_delay;
@@ -525,17 +547,40 @@ impl<'s> World<'s> {
         );
     }
 
+    /// The caller of `call` sees its connection break: it gets
+    /// `Unavailable`, and the Service forgets a poll parked for it.
+    fn break_connection(&mut self, call: CallId) {
+        if !self.calls.contains_key(&call.0) {
+            return;
+        }
+        if let Some(service) = self.service.as_mut() {
+            service.cancel_poll(call);
+        }
+        // The caller notices locally, after about one network latency.
+        let delay = self.net.latency();
+        self.sched.after(delay, Step::ConnectionBroken(call.0));
+    }
+
+    fn connection_broken(&mut self, call: u64) {
+        if let Some(c) = self.calls.remove(&call) {
+            self.trace.record(self.now(), [11, call, 0], || {
+                format!("call#{call} of {}: connection broken", node_name(c.node))
+            });
+            self.on_response(c, CallId(call), Response::Error(ServiceError::Unavailable));
+        }
+    }
+
     fn deliver(&mut self, to: NodeId, msg: Message) {
         let now = self.now();
         match msg {
-            Message::Request(call, request) => {
-                debug_assert_eq!(to, SERVICE);
-                let Some(from) = self.calls.get(&call.0).map(|c| c.node) else {
-                    // The caller gave up on this call; the request still reaches the Service.
-                    return self.service_handle(call, request, CLIENT);
-                };
-                if !self.net.connected(now, from, SERVICE) {
-                    return;
+            Message::Request {
+                call,
+                from,
+                request,
+            } => {
+                if !self.net.connected(now, from, SERVICE) || self.service.is_none() {
+                    // Cut off, or connection refused by a crashed Service.
+                    return self.break_connection(call);
                 }
                 self.service_handle(call, request, from);
             }
@@ -543,8 +588,11 @@ impl<'s> World<'s> {
                 let Some(c) = self.calls.get(&call.0) else {
                     return;
                 };
-                if c.node != to || !self.net.connected(now, SERVICE, to) {
+                if c.node != to {
                     return;
+                }
+                if !self.net.connected(now, SERVICE, to) {
+                    return self.break_connection(call);
                 }
                 let c = self.calls.remove(&call.0).expect("checked above");
                 self.on_response(c, call, response);
@@ -557,7 +605,7 @@ impl<'s> World<'s> {
         node: NodeId,
         incarnation: u32,
         purpose: CallPurpose,
-        timeout: Duration,
+        timeout: Option<Duration>,
     ) -> CallId {
         self.next_call += 1;
         let id = self.next_call;
@@ -569,7 +617,9 @@ impl<'s> World<'s> {
                 purpose,
             },
         );
-        self.sched.after(timeout, Step::CallTimeout(id));
+        if let Some(timeout) = timeout {
+            self.sched.after(timeout, Step::CallTimeout(id));
+        }
         CallId(id)
     }
 
@@ -578,11 +628,18 @@ impl<'s> World<'s> {
         node: NodeId,
         incarnation: u32,
         purpose: CallPurpose,
-        timeout: Duration,
+        timeout: Option<Duration>,
         request: Request,
     ) {
         let call = self.new_call(node, incarnation, purpose, timeout);
-        self.send(node, SERVICE, Message::Request(call, request));
+        self.send(
+            SERVICE,
+            Message::Request {
+                call,
+                from: node,
+                request,
+            },
+        );
     }
 
     fn call_timed_out(&mut self, call: u64) {
@@ -591,6 +648,36 @@ impl<'s> World<'s> {
                 format!("call#{call} of {} timed out", node_name(c.node))
             });
             self.on_response(c, CallId(call), Response::Error(ServiceError::Unavailable));
+        }
+    }
+
+    /// A partition resets the connections of `node` (of everyone, for the
+    /// Service): each of its calls breaks.
+    fn reset_connections(&mut self, node: NodeId) {
+        let broken: Vec<u64> = self
+            .calls
+            .iter()
+            .filter(|(_, c)| node == SERVICE || c.node == node)
+            .map(|(id, _)| *id)
+            .collect();
+        for call in broken {
+            self.break_connection(CallId(call));
+        }
+    }
+
+    /// A crashed worker's calls die with it; the Service forgets its parked polls.
+    fn drop_calls_of(&mut self, node: NodeId) {
+        let dead: Vec<u64> = self
+            .calls
+            .iter()
+            .filter(|(_, c)| c.node == node)
+            .map(|(id, _)| *id)
+            .collect();
+        for call in dead {
+            self.calls.remove(&call);
+            if let Some(service) = self.service.as_mut() {
+                service.cancel_poll(CallId(call));
+            }
         }
     }
 
@@ -620,7 +707,6 @@ impl<'s> World<'s> {
             });
             return self.crash_service();
         }
-        self.parked_at_service.insert(call.0);
         self.route_service_output(&mut out);
         self.out = out;
         self.schedule_service_wake();
@@ -628,11 +714,10 @@ impl<'s> World<'s> {
 
     fn route_service_output(&mut self, out: &mut Vec<(CallId, Response)>) {
         for (call, response) in out.drain(..) {
-            self.parked_at_service.remove(&call.0);
             let Some(to) = self.calls.get(&call.0).map(|c| c.node) else {
                 continue;
             };
-            self.send(SERVICE, to, Message::Response(call, response));
+            self.send(to, Message::Response(call, response));
         }
     }
 
@@ -670,23 +755,8 @@ impl<'s> World<'s> {
         };
         self.crashed_store = Some(service.into_store());
         self.service_wake_at = None;
-        // Open connections to the crashed process fail at once.
-        let parked = std::mem::take(&mut self.parked_at_service);
-        for call in parked {
-            if let Some(to) = self.calls.get(&call).map(|c| c.node) {
-                let delay = self.net.latency();
-                self.sched.after(
-                    delay,
-                    Step::Deliver {
-                        to,
-                        msg: Box::new(Message::Response(
-                            CallId(call),
-                            Response::Error(ServiceError::Unavailable),
-                        )),
-                    },
-                );
-            }
-        }
+        // Every open connection to the crashed process breaks.
+        self.reset_connections(SERVICE);
     }
 
     fn restart_service(&mut self) {
@@ -715,6 +785,7 @@ impl<'s> World<'s> {
                 w.up = false;
                 w.incarnation += 1;
                 w.activities.clear();
+                self.drop_calls_of(2 + *worker);
                 self.sched.after(
                     Duration::from_millis(*down_ms),
                     Step::RestartWorker(*worker),
@@ -740,6 +811,7 @@ impl<'s> World<'s> {
                     .expect("validated when the world was built");
                 self.net
                     .partition(id, now + Duration::from_millis(*duration_ms));
+                self.reset_connections(id);
             }
             _ => unreachable!("only timed faults are planned"),
         }
@@ -800,7 +872,7 @@ impl<'s> World<'s> {
             2 + w,
             incarnation,
             CallPurpose::Poll { poller },
-            POLL_RPC_TIMEOUT,
+            None,
             request,
         );
     }
@@ -862,7 +934,7 @@ impl<'s> World<'s> {
                             request: request.clone(),
                             attempts: attempts + 1,
                         },
-                        RESPOND_RPC_TIMEOUT,
+                        Some(RESPOND_RPC_TIMEOUT),
                         request,
                     );
                 }
@@ -920,7 +992,7 @@ impl<'s> World<'s> {
                 request: request.clone(),
                 attempts: 1,
             },
-            RESPOND_RPC_TIMEOUT,
+            Some(RESPOND_RPC_TIMEOUT),
             request,
         );
     }
@@ -1032,7 +1104,7 @@ impl<'s> World<'s> {
             2 + w,
             incarnation,
             CallPurpose::Heartbeat { slot },
-            RESPOND_RPC_TIMEOUT,
+            Some(RESPOND_RPC_TIMEOUT),
             request,
         );
     }
@@ -1088,7 +1160,7 @@ impl<'s> World<'s> {
                 request: request.clone(),
                 attempts: 1,
             },
-            RESPOND_RPC_TIMEOUT,
+            Some(RESPOND_RPC_TIMEOUT),
             request,
         );
     }
@@ -1174,7 +1246,7 @@ impl<'s> World<'s> {
             CLIENT,
             0,
             CallPurpose::Client { op },
-            CLIENT_RPC_TIMEOUT,
+            Some(CLIENT_RPC_TIMEOUT),
             request,
         );
     }
@@ -1223,30 +1295,28 @@ impl<'s> World<'s> {
             let backoff = Duration::from_millis(500 * (1u64 << o.attempts.min(5)))
                 .min(Duration::from_secs(10));
             self.sched.after(backoff, Step::ClientOp(op));
+        } else {
+            self.pending_ops -= 1;
         }
     }
 
     // ---- end of run ----------------------------------------------------
 
     fn check_done(&mut self) -> bool {
-        let now = self.now();
-        let ops_settled = self.next_op >= self.workload.ops.len()
-            && self
-                .workload
-                .ops
-                .iter()
-                .all(|o| o.state != OpState::Pending);
-        if ops_settled && now >= self.heal_at.min(self.workload.last_op_time()) {
-            let store = match (&self.service, &self.crashed_store) {
-                (Some(s), _) => s.store(),
-                (None, Some(s)) => s,
-                _ => unreachable!("the store exists whether the service is up or down"),
-            };
-            if self.service.is_some() && store.runs().all(|r| !r.status().is_running()) {
-                return true;
+        if self.pending_ops == 0 && self.next_op >= self.workload.ops.len() {
+            if let Some(service) = &self.service {
+                if service.store().runs().all(|r| !r.status().is_running()) {
+                    return true;
+                }
             }
         }
-        self.sched.after(Duration::from_secs(1), Step::Check);
+        // Check again in a second of simulated time, or when something next
+        // happens if that is later: an idle year costs one check, not millions.
+        let next = (self.now() + Duration::from_secs(1))
+            .max(self.sched.peek_time().unwrap_or(SimTime::MAX));
+        if next < SimTime::MAX {
+            self.sched.at(next, Step::Check);
+        }
         false
     }
 }
