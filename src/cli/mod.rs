@@ -4,6 +4,7 @@
 //! progress and seeds/s only) and run seeds on several threads, each
 //! simulation still single-threaded and deterministic.
 
+mod check_history;
 mod explore;
 mod history;
 mod run;
@@ -39,6 +40,8 @@ enum Command {
     History(history::HistoryArgs),
     /// List the registered workflow types.
     Workflows,
+    /// Check Temporal JSON history files with every invariant that needs no workflow code.
+    CheckHistory(check_history::CheckHistoryArgs),
 }
 
 /// Parses the command line, runs the command, and returns the exit code.
@@ -49,6 +52,7 @@ pub fn main() -> i32 {
         Command::Replay(args) => run::run(args, true),
         Command::Explore(args) => explore::explore(args),
         Command::History(args) => history::history(args),
+        Command::CheckHistory(args) => check_history::check_history(args),
         Command::Workflows => {
             for name in tempest::workflow::Registry::library().workflow_names() {
                 println!("{name}");
