@@ -7,6 +7,7 @@
 mod check_history;
 mod explore;
 mod history;
+mod replay_history;
 mod run;
 mod scenarios;
 
@@ -42,6 +43,8 @@ enum Command {
     Workflows,
     /// Check Temporal JSON history files with every invariant that needs no workflow code.
     CheckHistory(check_history::CheckHistoryArgs),
+    /// Replay a Temporal JSON history against a registered workflow and report nondeterminism.
+    ReplayHistory(replay_history::ReplayHistoryArgs),
 }
 
 /// Parses the command line, runs the command, and returns the exit code.
@@ -53,6 +56,7 @@ pub fn main() -> i32 {
         Command::Explore(args) => explore::explore(args),
         Command::History(args) => history::history(args),
         Command::CheckHistory(args) => check_history::check_history(args),
+        Command::ReplayHistory(args) => replay_history::replay_history(args),
         Command::Workflows => {
             for name in tempest::workflow::Registry::library().workflow_names() {
                 println!("{name}");
