@@ -118,11 +118,19 @@ fn check_history_lists_unmodelled_event_types_and_fields_it_kept() {
 fn check_history_exits_2_with_one_line_per_unreadable_file_and_still_checks_the_rest() {
     let good = scratch_file("good.json", &exported_two_activities());
     let garbled = scratch_file("garbled.json", r#"{"events": [{"eventId": "x"}"#);
+    let empty = scratch_file("empty.json", r#"{"events": []}"#);
     let missing = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli_interop-missing.json");
-    let output = tempest(&["check-history", arg(&garbled), arg(&missing), arg(&good)]);
+    let output = tempest(&[
+        "check-history",
+        arg(&garbled),
+        arg(&missing),
+        arg(&empty),
+        arg(&good),
+    ]);
     assert_eq!(output.status.code(), Some(2));
     let errors = stderr(&output);
-    assert_eq!(errors.lines().count(), 2, "{errors}");
+    assert_eq!(errors.lines().count(), 3, "{errors}");
+    assert!(errors.contains("empty.json: the history has no events"));
     assert!(errors.contains("garbled.json: not a Temporal JSON history"));
     assert!(errors.contains("missing.json: cannot read"));
     assert!(!errors.contains("panicked"));

@@ -46,12 +46,17 @@ pub fn check_history(args: CheckHistoryArgs) -> Result<i32, String> {
     })
 }
 
-/// Reads and imports one file; the error is one line naming the file.
+/// Reads and imports one file (at least one event); the error is one line
+/// naming the file.
 fn read_history(path: &Path) -> Result<ImportedHistory, String> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
-    import_history(&text)
-        .map_err(|e| format!("{}: not a Temporal JSON history: {e}", path.display()))
+    let imported = import_history(&text)
+        .map_err(|e| format!("{}: not a Temporal JSON history: {e}", path.display()))?;
+    if imported.events.is_empty() {
+        return Err(format!("{}: the history has no events", path.display()));
+    }
+    Ok(imported)
 }
 
 /// One file's report: a verdict line, the violations, the history with every
