@@ -9,6 +9,10 @@
 # temporalio into target/interop-venv). Not part of `cargo test`.
 #
 # Usage: interop/verify_python_replay.sh [SEED...]   (default seeds: 1 2 3)
+#        FAULTS=swarm interop/verify_python_replay.sh $(seq 1 15)
+#   FAULTS (a fault setting: swarm, everything) runs copies of the scenarios
+#   with that fault setting and without their fault-free expectations, so the
+#   exported histories hold timed-out and failed workflow tasks, retries, etc.
 # Exit 0 iff every history replays cleanly and the negative control is rejected.
 set -euo pipefail
 
@@ -31,18 +35,36 @@ echo "temporalio $("$venv/bin/python" -c 'import temporalio; print(temporalio.__
 cargo build --quiet --release
 tempest="$root/target/release/tempest"
 
-# The bundled scenario if the tree has it, else the copy kept under interop/.
+rm -rf "$out" && mkdir -p "$out"
+
+# The bundled scenario if the tree has it, else the copy kept under interop/;
+# with FAULTS set, a copy of it under that fault setting.
 scenario_file() {
-  if [[ -f "scenarios/$1.json" ]]; then echo "scenarios/$1.json"; else echo "interop/scenarios/$1.json"; fi
+  local file="interop/scenarios/$1.json"
+  if [[ -f "scenarios/$1.json" ]]; then file="scenarios/$1.json"; fi
+  if [[ -n "${FAULTS:-}" ]]; then
+    python3 - "$file" "$FAULTS" "$out/$1.json" <<'PY'
+import json, sys
+source, faults, target = sys.argv[1:]
+scenario = json.load(open(source))
+scenario["faults"] = faults
+for group in scenario["workflows"]:
+    group.pop("expect", None)
+json.dump(scenario, open(target, "w"))
+PY
+    file="$out/$1.json"
+  fi
+  echo "$file"
 }
 
-rm -rf "$out" && mkdir -p "$out"
 for scenario in two_activities signals timer_years saga; do
   file="$(scenario_file "$scenario")"
   for seed in "${seeds[@]}"; do
-    "$tempest" history "$file" --seed "$seed" --format temporal >"$out/$scenario-seed$seed.jsonl"
+    # Exit 1 (a checker flagged the run) still leaves histories to replay; 2 is bad input.
+    "$tempest" history "$file" --seed "$seed" --format temporal >"$out/$scenario-seed$seed.jsonl" \
+      || [[ $? -eq 1 ]]
   done
-  echo "exported $scenario ($file), seeds ${seeds[*]}"
+  echo "exported $scenario ($file${FAULTS:+, faults $FAULTS}), seeds ${seeds[*]}"
 done
 
 cd "$root/interop/python"
