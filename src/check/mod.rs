@@ -15,6 +15,7 @@ pub(crate) mod fixtures;
 mod history;
 mod liveness;
 mod oracle;
+mod recorded;
 mod replay;
 pub mod report;
 mod run;
@@ -24,7 +25,8 @@ use crate::model::Event;
 use std::fmt;
 
 pub use oracle::INJECTED_FATAL;
-pub use report::render_history_with_mark;
+pub use recorded::{check_recorded_history, implied_status};
+pub use report::{render_history_with_mark, render_history_with_marks};
 pub use run::{check_run, RunViolation};
 pub use status::check_status;
 

@@ -8,10 +8,15 @@ use crate::model::{Event, SimTime};
 /// The history in the text format, each line prefixed with `">> "` if it is
 /// the event `event_id`, else with three spaces.
 pub fn render_history_with_mark(history: &[Event], event_id: Option<i64>) -> String {
+    render_history_with_marks(history, event_id.as_slice())
+}
+
+/// [`render_history_with_mark`] marking every event in `event_ids`.
+pub fn render_history_with_marks(history: &[Event], event_ids: &[i64]) -> String {
     let origin = history.first().map_or(SimTime::ZERO, |e| e.event_time);
     let mut out = String::with_capacity(history.len() * 84);
     for event in history {
-        out.push_str(if Some(event.event_id) == event_id {
+        out.push_str(if event_ids.contains(&event.event_id) {
             ">> "
         } else {
             "   "
@@ -45,6 +50,19 @@ mod tests {
         assert!(lines[4].starts_with(">>    5 +2s"), "{}", lines[4]);
         assert_eq!(lines.iter().filter(|l| l.starts_with(">>")).count(), 1);
         assert!(lines[0].starts_with("      1 +0s"));
+    }
+
+    #[test]
+    fn every_listed_event_is_marked() {
+        let history = one_activity_run();
+        let text = render_history_with_marks(&history, &[2, 7]);
+        let marked: Vec<usize> = text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| l.starts_with(">>"))
+            .map(|(i, _)| i + 1)
+            .collect();
+        assert_eq!(marked, vec![2, 7]);
     }
 
     #[test]

@@ -4,8 +4,10 @@
 //! progress and seeds/s only) and run seeds on several threads, each
 //! simulation still single-threaded and deterministic.
 
+mod check_history;
 mod explore;
 mod history;
+mod replay_history;
 mod run;
 mod scenarios;
 
@@ -39,6 +41,10 @@ enum Command {
     History(history::HistoryArgs),
     /// List the registered workflow types.
     Workflows,
+    /// Check Temporal JSON history files with every invariant that needs no workflow code.
+    CheckHistory(check_history::CheckHistoryArgs),
+    /// Replay a Temporal JSON history against a registered workflow and report nondeterminism.
+    ReplayHistory(replay_history::ReplayHistoryArgs),
 }
 
 /// Parses the command line, runs the command, and returns the exit code.
@@ -51,6 +57,8 @@ pub fn main() -> i32 {
         Command::Replay(args) => run::run(args, true),
         Command::Explore(args) => explore::explore(args),
         Command::History(args) => history::history(args),
+        Command::CheckHistory(args) => check_history::check_history(args),
+        Command::ReplayHistory(args) => replay_history::replay_history(args),
         Command::Workflows => {
             for name in tempest::workflow::Registry::library().workflow_names() {
                 println!("{name}");
