@@ -10,6 +10,7 @@ use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
 use std::time::Instant;
+use tempest::sabotage::Sabotage;
 use tempest::scenario::{runner, Scenario};
 use tempest::sim::RunOptions;
 use tempest::workflow::Registry;
@@ -31,6 +32,9 @@ pub struct ExploreArgs {
     /// Print the results as one JSON object.
     #[arg(long)]
     pub json: bool,
+    /// Switch on a planted bug in every seed (see `tempest sabotages`).
+    #[arg(long, value_name = "NAME")]
+    pub sabotage: Option<String>,
 }
 
 /// What one seed produced, small enough to send between threads.
@@ -81,6 +85,7 @@ pub fn explore(args: ExploreArgs) -> Result<i32, String> {
             ));
         }
     }
+    let sabotage = super::read_sabotage(&args.sabotage)?;
     let total: u64 = loaded.iter().map(|(_, s)| seeds_for(s, args.seeds)).sum();
     let started = Instant::now();
     let mut done = 0u64;
@@ -99,7 +104,7 @@ pub fn explore(args: ExploreArgs) -> Result<i32, String> {
             faults: 0,
             seconds: 0.0,
         };
-        run_seeds(scenario, args.from, seeds, args.jobs, |r| {
+        run_seeds(scenario, args.from, seeds, args.jobs, sabotage, |r| {
             done += 1;
             summary.executions += r.executions;
             summary.events += r.events;
@@ -122,9 +127,9 @@ pub fn explore(args: ExploreArgs) -> Result<i32, String> {
         eprintln!();
     }
     if args.json {
-        print_json(&summaries, &args);
+        print_json(&summaries, &args, sabotage);
     } else {
-        print_table(&summaries);
+        print_table(&summaries, sabotage);
     }
     Ok(if failed == 0 {
         super::EXIT_OK
@@ -139,10 +144,16 @@ fn seeds_for(scenario: &Scenario, requested: u64) -> u64 {
         .map_or(requested, |cap| requested.min(cap))
 }
 
-fn run_one(scenario: &Scenario, registry: &Rc<Registry>, seed: u64) -> SeedResult {
+fn run_one(
+    scenario: &Scenario,
+    registry: &Rc<Registry>,
+    seed: u64,
+    sabotage: Option<Sabotage>,
+) -> SeedResult {
     let options = RunOptions {
         seed,
         fault_schedule: None,
+        sabotage,
         keep_trace: false,
     };
     match runner::run(scenario, registry, &options) {
@@ -177,12 +188,13 @@ fn run_seeds(
     from: u64,
     count: u64,
     jobs: u64,
+    sabotage: Option<Sabotage>,
     mut on_result: impl FnMut(SeedResult),
 ) -> Result<(), String> {
     if jobs <= 1 {
         let registry = Rc::new(Registry::library());
         for seed in from..from + count {
-            on_result(run_one(scenario, &registry, seed));
+            on_result(run_one(scenario, &registry, seed, sabotage));
         }
         return Ok(());
     }
@@ -199,7 +211,7 @@ fn run_seeds(
                     if seed >= from + count {
                         break;
                     }
-                    if tx.send(run_one(scenario, &registry, seed)).is_err() {
+                    if tx.send(run_one(scenario, &registry, seed, sabotage)).is_err() {
                         break;
                     }
                 }
@@ -213,7 +225,7 @@ fn run_seeds(
     Ok(())
 }
 
-fn print_table(summaries: &[ScenarioSummary]) {
+fn print_table(summaries: &[ScenarioSummary], sabotage: Option<Sabotage>) {
     println!(
         "{:<22} {:>7} {:>7} {:>7} {:>10} {:>12} {:>12} {:>9}",
         "scenario", "seeds", "passed", "failed", "seeds/s", "executions", "events", "faults"
@@ -244,14 +256,14 @@ fn print_table(summaries: &[ScenarioSummary]) {
         for (s, f) in failures {
             println!(
                 "  {}  # {}",
-                scenarios::reproduce_command(&s.arg, f.seed, None),
+                scenarios::reproduce_command(&s.arg, f.seed, None, sabotage),
                 f.failure
             );
         }
     }
 }
 
-fn print_json(summaries: &[ScenarioSummary], args: &ExploreArgs) {
+fn print_json(summaries: &[ScenarioSummary], args: &ExploreArgs, sabotage: Option<Sabotage>) {
     let scenarios: Vec<_> = summaries
         .iter()
         .map(|s| {
@@ -267,7 +279,7 @@ fn print_json(summaries: &[ScenarioSummary], args: &ExploreArgs) {
                 "failures": s.failures.iter().map(|f| serde_json::json!({
                     "seed": f.seed,
                     "failure": f.failure,
-                    "reproduce": scenarios::reproduce_command(&s.arg, f.seed, None),
+                    "reproduce": scenarios::reproduce_command(&s.arg, f.seed, None, sabotage),
                 })).collect::<Vec<_>>(),
             })
         })

@@ -39,6 +39,8 @@ enum Command {
     History(history::HistoryArgs),
     /// List the registered workflow types.
     Workflows,
+    /// List the planted bugs that `--sabotage NAME` switches on.
+    Sabotages,
 }
 
 /// Parses the command line, runs the command, and returns the exit code.
@@ -52,6 +54,12 @@ pub fn main() -> i32 {
         Command::Workflows => {
             for name in tempest::workflow::Registry::library().workflow_names() {
                 println!("{name}");
+            }
+            Ok(EXIT_OK)
+        }
+        Command::Sabotages => {
+            for s in tempest::sabotage::Sabotage::all() {
+                println!("{} — {}", s.name(), s.breaks());
             }
             Ok(EXIT_OK)
         }
@@ -75,4 +83,11 @@ fn read_fault_schedule(
     tempest::sim::FaultSchedule::from_json(&text)
         .map(Some)
         .map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Parses `--sabotage NAME` (unknown name: a one-line error, exit code 2).
+fn read_sabotage(name: &Option<String>) -> Result<Option<tempest::sabotage::Sabotage>, String> {
+    name.as_deref()
+        .map(tempest::sabotage::Sabotage::from_name)
+        .transpose()
 }

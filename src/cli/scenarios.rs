@@ -50,10 +50,18 @@ pub fn bundled_names() -> Vec<String> {
 }
 
 /// The command that reproduces one seed of a scenario exactly.
-pub fn reproduce_command(scenario_arg: &str, seed: u64, faults: Option<&Path>) -> String {
+pub fn reproduce_command(
+    scenario_arg: &str,
+    seed: u64,
+    faults: Option<&Path>,
+    sabotage: Option<tempest::sabotage::Sabotage>,
+) -> String {
     let mut cmd = format!("tempest replay {scenario_arg} --seed {seed}");
     if let Some(f) = faults {
         cmd.push_str(&format!(" --faults {}", f.display()));
+    }
+    if let Some(s) = sabotage {
+        cmd.push_str(&format!(" --sabotage {s}"));
     }
     cmd
 }

@@ -13,6 +13,7 @@ use super::scheduler::Scheduler;
 use super::trace::Trace;
 use super::workload::{OpKind, OpState, Workload};
 use crate::model::*;
+use crate::sabotage::Sabotage;
 use crate::scenario::Scenario;
 use crate::service::api::*;
 use crate::service::{Service, ServiceConfig, Store};
@@ -39,6 +40,8 @@ pub struct RunOptions {
     pub fault_schedule: Option<FaultSchedule>,
     /// Keep a readable line per step.
     pub keep_trace: bool,
+    /// A planted bug to switch on in the Service and the workers.
+    pub sabotage: Option<Sabotage>,
 }
 
 /// What a finished run leaves behind, for the checkers and the report.
@@ -163,6 +166,7 @@ struct WorkerNode {
     incarnation: u32,
     registry: Rc<Registry>,
     cache_capacity: usize,
+    sabotage: Option<Sabotage>,
     worker: WorkflowWorker,
     pollers: Vec<Poller>,
     activities: Vec<Option<RunningActivity>>,
@@ -174,9 +178,11 @@ impl WorkerNode {
         registry: Rc<Registry>,
         queues: &[String],
         cache_capacity: usize,
+        sabotage: Option<Sabotage>,
     ) -> WorkerNode {
         let identity = node_name(2 + index);
-        let worker = WorkflowWorker::new(&identity, registry.clone(), cache_capacity);
+        let mut worker = WorkflowWorker::new(&identity, registry.clone(), cache_capacity);
+        worker.set_sabotage(sabotage);
         let mut pollers = Vec::new();
         for q in queues {
             pollers.push(Poller {
@@ -198,6 +204,7 @@ impl WorkerNode {
             incarnation: 0,
             registry,
             cache_capacity,
+            sabotage,
             worker,
             pollers,
             activities: Vec::new(),
@@ -227,7 +234,8 @@ pub struct World<'s> {
     service_config: ServiceConfig,
     service: Option<Service>,
     crashed_store: Option<Store>,
-    crash_after_commit: bool,
+    /// A crash waiting for the next request's commit, and how long the Service stays down.
+    crash_after_commit: Option<Duration>,
     service_wake_at: Option<SimTime>,
     parked_at_service: BTreeSet<u64>,
     workers: Vec<WorkerNode>,
@@ -313,12 +321,14 @@ impl<'s> World<'s> {
                 worker_registry,
                 &scenario.workers.task_queues,
                 scenario.workers.cache_capacity,
+                options.sabotage,
             ));
         }
         let workload = Workload::new(scenario);
         let deadline = heal_at.max(workload.last_op_time()) + scenario.liveness_bound;
         let service_config = ServiceConfig {
             seed,
+            sabotage: options.sabotage,
             ..ServiceConfig::default()
         };
         let mut world = World {
@@ -332,7 +342,7 @@ impl<'s> World<'s> {
             service: Some(Service::new(service_config.clone())),
             service_config,
             crashed_store: None,
-            crash_after_commit: false,
+            crash_after_commit: None,
             service_wake_at: None,
             parked_at_service: BTreeSet::new(),
             workers,
@@ -611,8 +621,9 @@ impl<'s> World<'s> {
         });
         let mut out = std::mem::take(&mut self.out);
         service.handle(now, call, request, &mut out);
-        if self.crash_after_commit {
-            self.crash_after_commit = false;
+        if let Some(down) = self.crash_after_commit.take() {
+            // The restart counts from the crash, not from when it was armed.
+            self.sched.after(down, Step::RestartService);
             out.clear();
             self.out = out;
             self.trace.record(now, [4, call.0, 1], || {
@@ -727,13 +738,13 @@ impl<'s> World<'s> {
                 if self.service.is_none() {
                     return;
                 }
+                let down = Duration::from_millis(*down_ms);
                 if *after_commit {
-                    self.crash_after_commit = true;
+                    self.crash_after_commit = Some(down);
                 } else {
                     self.crash_service();
+                    self.sched.after(down, Step::RestartService);
                 }
-                self.sched
-                    .after(Duration::from_millis(*down_ms), Step::RestartService);
             }
             Fault::Partition { node, duration_ms } => {
                 let id = node_by_name(node, self.workers.len() as u32)
@@ -757,6 +768,7 @@ impl<'s> World<'s> {
         node.up = true;
         node.worker =
             WorkflowWorker::new(&node.identity, node.registry.clone(), node.cache_capacity);
+        node.worker.set_sabotage(node.sabotage);
         let incarnation = node.incarnation;
         self.stats.worker_restarts += 1;
         self.trace.record(now, [8, w as u64, 0], || {

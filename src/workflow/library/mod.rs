@@ -4,6 +4,7 @@
 
 mod activities;
 mod always_panics;
+mod bounded_retries;
 mod cancellable;
 mod failing;
 mod saga;
@@ -16,6 +17,7 @@ pub use activities::{
     activity_a, activity_b, echo, fail_permanently, flaky, saga_compensate, saga_step,
 };
 pub use always_panics::always_panics;
+pub use bounded_retries::bounded_retries;
 pub use cancellable::cancellable;
 pub use failing::failing;
 pub use saga::saga;
@@ -37,6 +39,7 @@ pub(crate) fn register_all(registry: &mut Registry) {
     registry.register_workflow("cancellable", cancellable);
     registry.register_workflow("failing", failing);
     registry.register_workflow("always_panics", always_panics);
+    registry.register_workflow("bounded_retries", bounded_retries);
     registry.register_activity("activity_a", activity_a);
     registry.register_activity("activity_b", activity_b);
     registry.register_activity("echo", echo);
