@@ -3,9 +3,8 @@
 //! checkers catch bugs: `tempest run SCENARIO --seed N --sabotage NAME` must
 //! end in a violation of the invariant that guards the guarantee.
 //!
-//! The Service reads its sabotage from `ServiceConfig::sabotage`, the worker
-//! from `WorkflowWorker::set_sabotage`; the world passes `RunOptions::sabotage`
-//! to both.
+//! The Service reads its sabotage from `ServiceConfig::sabotage`; the world
+//! passes `RunOptions::sabotage` to it.
 
 use std::fmt;
 
@@ -34,9 +33,6 @@ pub enum Sabotage {
     StatusBeforeClose,
     /// A retried signal request (same request id) is applied again.
     SignalDedupSkipped,
-    /// The worker trusts its cached run although the Service never recorded
-    /// the cached run's last completion (worker side).
-    StaleStickyCache,
 }
 
 impl Sabotage {
@@ -51,7 +47,6 @@ impl Sabotage {
             Sabotage::RetryIgnoresMaxAttempts,
             Sabotage::StatusBeforeClose,
             Sabotage::SignalDedupSkipped,
-            Sabotage::StaleStickyCache,
         ]
     }
 
@@ -66,7 +61,6 @@ impl Sabotage {
             Sabotage::RetryIgnoresMaxAttempts => "retry_ignores_max_attempts",
             Sabotage::StatusBeforeClose => "status_before_close",
             Sabotage::SignalDedupSkipped => "signal_dedup_skipped",
-            Sabotage::StaleStickyCache => "stale_sticky_cache",
         }
     }
 
@@ -97,9 +91,6 @@ impl Sabotage {
             Sabotage::SignalDedupSkipped => {
                 "a retried signal request is applied again (request-id dedup skipped)"
             }
-            Sabotage::StaleStickyCache => {
-                "the worker continues a cached run whose last completion was never recorded (worker side)"
-            }
         }
     }
 
@@ -111,10 +102,7 @@ impl Sabotage {
             .find(|s| s.name() == name)
             .ok_or_else(|| {
                 let names: Vec<&str> = Sabotage::all().iter().map(|s| s.name()).collect();
-                format!(
-                    "unknown sabotage {name:?} (known: {})",
-                    names.join(", ")
-                )
+                format!("unknown sabotage {name:?} (known: {})", names.join(", "))
             })
     }
 }

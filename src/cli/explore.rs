@@ -211,7 +211,10 @@ fn run_seeds(
                     if seed >= from + count {
                         break;
                     }
-                    if tx.send(run_one(scenario, &registry, seed, sabotage)).is_err() {
+                    if tx
+                        .send(run_one(scenario, &registry, seed, sabotage))
+                        .is_err()
+                    {
                         break;
                     }
                 }

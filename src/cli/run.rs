@@ -60,8 +60,7 @@ pub fn run(args: RunArgs, is_replay: bool) -> Result<i32, String> {
     } else {
         print!("{}", outcome.summary_text());
         if !outcome.passed() {
-            let cmd =
-                scenarios::reproduce_command(
+            let cmd = scenarios::reproduce_command(
                 &args.scenario,
                 args.seed,
                 args.faults.as_deref(),

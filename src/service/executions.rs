@@ -226,8 +226,7 @@ impl Service {
         let dedup = !self.sabotaged(Sabotage::SignalDedupSkipped);
         let lose_during_task = self.sabotaged(Sabotage::SignalLostDuringTask);
         let run = self.store.at_mut(index);
-        if !r.request_id.is_empty() && !run.state.signal_request_ids.insert(r.request_id) && dedup
-        {
+        if !r.request_id.is_empty() && !run.state.signal_request_ids.insert(r.request_id) && dedup {
             return Ok(());
         }
         if lose_during_task && matches!(run.state.workflow_task, WorkflowTaskState::Started(_)) {

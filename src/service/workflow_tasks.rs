@@ -174,8 +174,10 @@ impl Service {
             if let Some(status) = closing_status.filter(|_| status_first) {
                 // The sabotaged Service wrote the status when the close
                 // command arrived, before knowing the close would be refused.
+                // A closed run gets no more tasks.
                 run.status = status;
                 run.close_time = Some(now);
+                fx.workflow_tasks.clear();
             }
             self.store.commit(index);
             return Ok(());
@@ -385,7 +387,7 @@ impl Service {
     /// Sabotage `stale_workflow_task_completion`: a completion whose token
     /// no longer names the started task is applied anyway when no task is
     /// started — WorkflowTaskCompleted for the token's task, then its
-    /// (valid) commands.
+    /// commands if they are still valid.
     fn apply_stale_completion(
         &mut self,
         now: SimTime,
@@ -399,12 +401,7 @@ impl Service {
         let run = self.store.at_mut(index);
         let applicable = run.status.is_running()
             && !matches!(run.state.workflow_task, WorkflowTaskState::Started(_))
-            && r.task_token.scheduled_event_id < run.next_event_id()
-            && !r
-                .commands
-                .iter()
-                .any(|c| matches!(c, Command::ContinueAsNewWorkflowExecution(_)))
-            && commands::validate(&run.state, &r.commands).is_ok();
+            && r.task_token.scheduled_event_id < run.next_event_id();
         if !applicable {
             return Err(stale);
         }
@@ -416,18 +413,25 @@ impl Service {
                 identity: r.identity.clone(),
             },
         );
-        let plan = ClosePlan::default();
-        let outcome = commands::apply(
-            run,
-            now,
-            completed_event_id,
-            r.commands,
-            &r.identity,
-            &plan,
-            fx,
-        );
-        if outcome.needs_workflow_task && run.status.is_running() {
-            run.ensure_workflow_task(now, fx);
+        let commands_apply = !r
+            .commands
+            .iter()
+            .any(|c| matches!(c, Command::ContinueAsNewWorkflowExecution(_)))
+            && commands::validate(&run.state, &r.commands).is_ok();
+        if commands_apply {
+            let plan = ClosePlan::default();
+            let outcome = commands::apply(
+                run,
+                now,
+                completed_event_id,
+                r.commands,
+                &r.identity,
+                &plan,
+                fx,
+            );
+            if outcome.needs_workflow_task && run.status.is_running() {
+                run.ensure_workflow_task(now, fx);
+            }
         }
         self.store.commit(index);
         Ok(())

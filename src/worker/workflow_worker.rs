@@ -7,7 +7,6 @@ use super::cache::RunCache;
 use super::replay::ReplayError;
 use super::run::RunInstance;
 use crate::model::*;
-use crate::sabotage::Sabotage;
 use crate::service::api::*;
 use crate::workflow::Registry;
 use std::rc::Rc;
@@ -19,7 +18,6 @@ pub struct WorkflowWorker {
     registry: Rc<Registry>,
     cache: RunCache,
     replays: u64,
-    sabotage: Option<Sabotage>,
 }
 
 impl std::fmt::Debug for WorkflowWorker {
@@ -40,14 +38,7 @@ impl WorkflowWorker {
             registry,
             cache: RunCache::new(cache_capacity),
             replays: 0,
-            sabotage: None,
         }
-    }
-
-    /// Switches on a planted bug (tests of the checkers only); only the
-    /// worker-side sabotages change what the worker does.
-    pub fn set_sabotage(&mut self, sabotage: Option<Sabotage>) {
-        self.sabotage = sabotage;
     }
 
     /// The identity this worker reports to the Service.
@@ -126,14 +117,7 @@ impl WorkflowWorker {
     ) -> Result<Vec<Command>, (WorkflowTaskFailedCause, Failure)> {
         let execution = &task.workflow_execution;
         let cached = self.cache.take(execution);
-        let trust_cache = self.sabotage == Some(Sabotage::StaleStickyCache);
-        let (mut run, new_events) = match cached.and_then(|run| {
-            if trust_cache {
-                unchecked_continuation(run, task)
-            } else {
-                cached_continuation(run, task)
-            }
-        }) {
+        let (mut run, new_events) = match cached.and_then(|run| cached_continuation(run, task)) {
             Some(continuation) => continuation,
             None if task.first_event_id != 1 => {
                 return Err((
@@ -191,22 +175,6 @@ fn cached_continuation(
         }) if *started_event_id == run.last_event_id() => Some((run, new_events)),
         _ => None,
     }
-}
-
-/// Sabotage `stale_sticky_cache`: the cached run with whatever events come
-/// after the last one it saw, without checking that they continue its last
-/// completed task.
-fn unchecked_continuation(
-    run: RunInstance,
-    task: &PollWorkflowTaskQueueResponse,
-) -> Option<(RunInstance, &[Event])> {
-    let seen_in_task = usize::try_from(
-        run.last_event_id()
-            .checked_sub(task.first_event_id.checked_sub(1)?)?,
-    )
-    .ok()?;
-    let new_events = task.history.get(seen_in_task..)?;
-    Some((run, new_events))
 }
 
 fn malformed(why: &str) -> ReplayError {
