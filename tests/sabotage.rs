@@ -183,3 +183,41 @@ fn print_seeds_needed() {
         );
     }
 }
+
+/// The checks during the run name the step and simulated time at which the
+/// planted bug first broke an invariant, before the run ends.
+#[test]
+fn checks_during_the_run_catch_a_duplicate_completion_at_its_step() {
+    let scenario = load("sabotage_duplicates");
+    let registry = Rc::new(Registry::library());
+    let options = RunOptions {
+        seed: 0,
+        sabotage: Some(Sabotage::DuplicateActivityCompletion),
+        ..RunOptions::default()
+    };
+    let outcome = runner::run(&scenario, &registry, &options).expect("scenario runs");
+    let caught = outcome.first_caught.expect("caught during the run");
+    assert_eq!(caught.violation.invariant, "history.single_outcome");
+    assert!(caught.at < outcome.result.end_time);
+    assert!(caught.step < outcome.result.stats.steps);
+}
+
+#[test]
+fn checks_during_the_run_see_nothing_without_sabotage() {
+    for name in [
+        "sabotage_duplicates",
+        "sabotage_signal_faults",
+        "sabotage_timers",
+    ] {
+        let scenario = load(name);
+        let registry = Rc::new(Registry::library());
+        for seed in 0..5 {
+            let options = RunOptions {
+                seed,
+                ..RunOptions::default()
+            };
+            let outcome = runner::run(&scenario, &registry, &options).expect("scenario runs");
+            assert_eq!(outcome.first_caught, None, "{name} seed {seed}");
+        }
+    }
+}

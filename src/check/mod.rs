@@ -6,7 +6,8 @@
 //! One file per invariant family: `history.rs` (shape: ids, times, the
 //! workflow task lifecycle, command batches, back-references, outcomes,
 //! closing), `status.rs` (status against the closing event); `report.rs`
-//! renders a history with the offending event marked. Every invariant has a
+//! renders a history with the offending event marked; `online.rs` checks
+//! each committed transition while the run happens. Every invariant has a
 //! stable id listed in [`catalog`].
 
 mod effects;
@@ -14,6 +15,7 @@ mod effects;
 pub(crate) mod fixtures;
 mod history;
 mod liveness;
+mod online;
 mod oracle;
 mod replay;
 pub mod report;
@@ -23,6 +25,7 @@ mod status;
 use crate::model::Event;
 use std::fmt;
 
+pub use online::{OnlineChecker, OnlineViolation};
 pub use oracle::INJECTED_FATAL;
 pub use report::render_history_with_mark;
 pub use run::{check_run, RunViolation};

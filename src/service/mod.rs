@@ -273,6 +273,13 @@ impl Service {
         &self.store
     }
 
+    /// Calls `f` on every run committed since the last call, in commit order.
+    pub fn for_recent_commits(&mut self, mut f: impl FnMut(&RunRecord)) {
+        for index in self.store.take_recent_commits() {
+            f(self.store.at(index));
+        }
+    }
+
     /// Gives up the Service, keeping only what survives a crash.
     pub fn into_store(self) -> Store {
         self.store

@@ -8,6 +8,7 @@
 
 use super::faults::{ActivityFault, Fault, FaultProfile, FaultSchedule, FaultSource, PlannedFault};
 use super::network::{node_by_name, node_name, Network, NodeId, CLIENT, SERVICE};
+use super::observer::CommitObserver;
 use super::rng::{Purpose, Rng};
 use super::scheduler::Scheduler;
 use super::trace::Trace;
@@ -19,6 +20,7 @@ use crate::service::api::*;
 use crate::service::{Service, ServiceConfig, Store};
 use crate::worker::{execute_activity, ActivityOutcome, WorkflowWorker};
 use crate::workflow::Registry;
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
@@ -247,6 +249,7 @@ pub struct World<'s> {
     deadline: SimTime,
     activity_attempts: u64,
     out: Vec<(CallId, Response)>,
+    observer: Option<Rc<RefCell<dyn CommitObserver>>>,
 }
 
 impl<'s> World<'s> {
@@ -353,9 +356,32 @@ impl<'s> World<'s> {
             deadline,
             activity_attempts: 0,
             out: Vec::new(),
+            observer: None,
         };
         world.schedule_start();
         Ok(world)
+    }
+
+    /// Has `observer` see every run the Service commits, right after the
+    /// step that committed it.
+    pub fn set_observer(&mut self, observer: Rc<RefCell<dyn CommitObserver>>) {
+        self.observer = Some(observer);
+    }
+
+    /// Tells the observer (if any) about the runs the last Service step committed.
+    fn notify_observer(&mut self) {
+        let now = self.now();
+        let step = self.stats.steps;
+        let Some(service) = self.service.as_mut() else {
+            return;
+        };
+        match &self.observer {
+            Some(observer) => {
+                let mut observer = observer.borrow_mut();
+                service.for_recent_commits(|run| observer.committed(now, step, run));
+            }
+            None => service.for_recent_commits(|_| {}),
+        }
     }
 
     fn schedule_start(&mut self) {
@@ -616,6 +642,7 @@ impl<'s> World<'s> {
         });
         let mut out = std::mem::take(&mut self.out);
         service.handle(now, call, request, &mut out);
+        self.notify_observer();
         if let Some(down) = self.crash_after_commit.take() {
             // The restart counts from the crash, not from when it was armed.
             self.sched.after(down, Step::RestartService);
@@ -662,6 +689,7 @@ impl<'s> World<'s> {
         };
         let mut out = std::mem::take(&mut self.out);
         service.advance(now, &mut out);
+        self.notify_observer();
         self.trace.record(now, [5, out.len() as u64, 0], || {
             "service wakes for its timers".into()
         });
