@@ -10,6 +10,7 @@
 //! each committed transition while the run happens. Every invariant has a
 //! stable id listed in [`catalog`].
 
+mod determinism;
 mod effects;
 #[cfg(test)]
 pub(crate) mod fixtures;
@@ -25,6 +26,7 @@ mod status;
 use crate::model::Event;
 use std::fmt;
 
+pub use determinism::compare_runs;
 pub use online::{OnlineChecker, OnlineViolation};
 pub use oracle::INJECTED_FATAL;
 pub use report::render_history_with_mark;
@@ -81,6 +83,7 @@ static CATALOG: &[InvariantInfo] = &[
     effects::HISTORY_LENGTH,
     oracle::EXPECTED_STATUS,
     oracle::EXPECTED_RESULT,
+    determinism::SIMULATION_DETERMINISTIC,
 ];
 
 /// Every invariant the checkers know, in a stable order.
@@ -112,6 +115,7 @@ mod tests {
             "liveness.",
             "effects.",
             "oracle.",
+            "simulation.",
         ];
         assert!(ids
             .iter()

@@ -60,6 +60,7 @@ pub fn run(args: RunArgs, is_replay: bool) -> Result<i32, String> {
     } else {
         print!("{}", outcome.summary_text());
         if !outcome.passed() {
+            print!("\n{}", outcome.violation_report(&registry));
             let cmd = scenarios::reproduce_command(
                 &args.scenario,
                 args.seed,

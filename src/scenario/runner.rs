@@ -3,6 +3,7 @@
 //! (text or JSON) and the one command that reproduces it.
 
 use super::Scenario;
+use crate::check::report::render_run_violation;
 use crate::check::{check_run, OnlineChecker, OnlineViolation, RunViolation};
 use crate::model::*;
 use crate::sim::{RunOptions, RunResult, World};
@@ -83,6 +84,24 @@ impl Outcome {
             (_, Some(v)) => format!("{}: {}", v.invariant, v.message),
             _ => "passed".into(),
         }
+    }
+
+    /// The report of a failing run: seed, scenario and fault profile, then
+    /// the first violation with its diff (if any) and the history of its
+    /// run with the offending event marked. Empty for a passing run.
+    pub fn violation_report(&self, registry: &Registry) -> String {
+        if self.passed() {
+            return String::new();
+        }
+        let mut s = format!(
+            "VIOLATION REPORT\nseed         {}\nscenario     {}\nfaults       {}\n",
+            self.result.seed, self.scenario, self.faults_label
+        );
+        match self.violations.first() {
+            Some(v) => s.push_str(&render_run_violation(&self.result.store, registry, v)),
+            None => s.push_str(&format!("{}\n", self.failure_line())),
+        }
+        s
     }
 
     /// Executions by status.
