@@ -6,6 +6,7 @@
 
 mod explore;
 mod history;
+mod minimize;
 mod run;
 mod scenarios;
 
@@ -39,6 +40,8 @@ enum Command {
     History(history::HistoryArgs),
     /// List the registered workflow types.
     Workflows,
+    /// Shrink a failing seed's fault schedule to the faults its failure needs.
+    Minimize(minimize::MinimizeArgs),
     /// List the planted bugs that `--sabotage NAME` switches on.
     Sabotages,
 }
@@ -51,6 +54,7 @@ pub fn main() -> i32 {
         Command::Replay(args) => run::run(args, true),
         Command::Explore(args) => explore::explore(args),
         Command::History(args) => history::history(args),
+        Command::Minimize(args) => minimize::minimize(args),
         Command::Workflows => {
             for name in tempest::workflow::Registry::library().workflow_names() {
                 println!("{name}");
