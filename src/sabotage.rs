@@ -3,8 +3,9 @@
 //! checkers catch bugs: `tempest run SCENARIO --seed N --sabotage NAME` must
 //! end in a violation of the invariant that guards the guarantee.
 //!
-//! The Service reads its sabotage from `ServiceConfig::sabotage`; the world
-//! passes `RunOptions::sabotage` to it.
+//! The Service reads its sabotage from `ServiceConfig::sabotage`, the worker
+//! from `WorkflowWorker::set_sabotage`; the world passes `RunOptions::sabotage`
+//! to both.
 
 use std::fmt;
 
@@ -33,6 +34,9 @@ pub enum Sabotage {
     StatusBeforeClose,
     /// A retried signal request (same request id) is applied again.
     SignalDedupSkipped,
+    /// The worker's replay accepts a recorded activity of another type
+    /// than the code schedules (worker side).
+    ReplayIgnoresActivityType,
 }
 
 impl Sabotage {
@@ -47,6 +51,7 @@ impl Sabotage {
             Sabotage::RetryIgnoresMaxAttempts,
             Sabotage::StatusBeforeClose,
             Sabotage::SignalDedupSkipped,
+            Sabotage::ReplayIgnoresActivityType,
         ]
     }
 
@@ -61,6 +66,7 @@ impl Sabotage {
             Sabotage::RetryIgnoresMaxAttempts => "retry_ignores_max_attempts",
             Sabotage::StatusBeforeClose => "status_before_close",
             Sabotage::SignalDedupSkipped => "signal_dedup_skipped",
+            Sabotage::ReplayIgnoresActivityType => "replay_ignores_activity_type",
         }
     }
 
@@ -90,6 +96,9 @@ impl Sabotage {
             }
             Sabotage::SignalDedupSkipped => {
                 "a retried signal request is applied again (request-id dedup skipped)"
+            }
+            Sabotage::ReplayIgnoresActivityType => {
+                "the worker's replay ignores a changed activity type (worker side)"
             }
         }
     }

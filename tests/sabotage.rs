@@ -99,11 +99,71 @@ fn assert_caught(name: &str) {
     );
 }
 
+/// The worker-side sabotage needs changed code on one worker, and a bad
+/// deploy is itself caught on seeds where the changed worker starts a run.
+/// So it is judged per execution: on some seed, an execution that has no
+/// violation without the sabotage fails `replay.deterministic` with it.
+const WORKER_ROW: (&str, &str, &str, u64) = (
+    "replay_ignores_activity_type",
+    "sabotage_changed_code",
+    "replay.deterministic",
+    5,
+);
+
 #[test]
 fn every_sabotage_is_in_the_table() {
     for s in Sabotage::all() {
-        assert!(TABLE.iter().any(|row| row.0 == s.name()), "{s} has no row");
+        assert!(
+            TABLE
+                .iter()
+                .chain([&WORKER_ROW])
+                .any(|row| row.0 == s.name()),
+            "{s} has no row"
+        );
     }
+}
+
+/// (workflow id, invariant) of every violation of one seed.
+fn violations_by_execution(
+    scenario: &Scenario,
+    seed: u64,
+    sabotage: Option<Sabotage>,
+) -> Vec<(String, &'static str)> {
+    let registry = Rc::new(Registry::library());
+    let options = RunOptions {
+        seed,
+        sabotage,
+        ..RunOptions::default()
+    };
+    let outcome = runner::run(scenario, &registry, &options).expect("scenario runs");
+    outcome
+        .violations
+        .iter()
+        .map(|v| {
+            let id = v
+                .execution
+                .as_ref()
+                .map(|e| e.workflow_id.as_str().to_owned());
+            (id.unwrap_or_default(), v.invariant)
+        })
+        .collect()
+}
+
+#[test]
+fn replay_ignores_activity_type_breaks_an_execution_that_is_clean_without_it() {
+    let (name, scenario, invariant, seeds) = WORKER_ROW;
+    let sabotage = Sabotage::from_name(name).expect("known sabotage");
+    let scenario = load(scenario);
+    let caught = (0..seeds).any(|seed| {
+        let clean = violations_by_execution(&scenario, seed, None);
+        violations_by_execution(&scenario, seed, Some(sabotage))
+            .iter()
+            .any(|(id, inv)| *inv == invariant && clean.iter().all(|(other, _)| other != id))
+    });
+    assert!(
+        caught,
+        "{name}: no clean execution failed {invariant} within {seeds} seeds"
+    );
 }
 
 #[test]

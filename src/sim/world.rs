@@ -42,7 +42,7 @@ pub struct RunOptions {
     pub fault_schedule: Option<FaultSchedule>,
     /// Keep a readable line per step.
     pub keep_trace: bool,
-    /// A planted bug to switch on in the Service.
+    /// A planted bug to switch on in the Service and the workers.
     pub sabotage: Option<Sabotage>,
 }
 
@@ -168,6 +168,7 @@ struct WorkerNode {
     incarnation: u32,
     registry: Rc<Registry>,
     cache_capacity: usize,
+    sabotage: Option<Sabotage>,
     worker: WorkflowWorker,
     pollers: Vec<Poller>,
     activities: Vec<Option<RunningActivity>>,
@@ -179,9 +180,11 @@ impl WorkerNode {
         registry: Rc<Registry>,
         queues: &[String],
         cache_capacity: usize,
+        sabotage: Option<Sabotage>,
     ) -> WorkerNode {
         let identity = node_name(2 + index);
-        let worker = WorkflowWorker::new(&identity, registry.clone(), cache_capacity);
+        let mut worker = WorkflowWorker::new(&identity, registry.clone(), cache_capacity);
+        worker.set_sabotage(sabotage);
         let mut pollers = Vec::new();
         for q in queues {
             pollers.push(Poller {
@@ -203,6 +206,7 @@ impl WorkerNode {
             incarnation: 0,
             registry,
             cache_capacity,
+            sabotage,
             worker,
             pollers,
             activities: Vec::new(),
@@ -320,6 +324,7 @@ impl<'s> World<'s> {
                 worker_registry,
                 &scenario.workers.task_queues,
                 scenario.workers.cache_capacity,
+                options.sabotage,
             ));
         }
         let workload = Workload::new(scenario);
@@ -791,6 +796,7 @@ impl<'s> World<'s> {
         node.up = true;
         node.worker =
             WorkflowWorker::new(&node.identity, node.registry.clone(), node.cache_capacity);
+        node.worker.set_sabotage(node.sabotage);
         let incarnation = node.incarnation;
         self.stats.worker_restarts += 1;
         self.trace.record(now, [8, w as u64, 0], || {
