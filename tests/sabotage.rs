@@ -105,7 +105,7 @@ fn assert_caught(name: &str) {
 /// violation without the sabotage fails `replay.deterministic` with it.
 const WORKER_ROW: (&str, &str, &str, u64) = (
     "replay_ignores_activity_type",
-    "sabotage_changed_code",
+    "sabotage/changed_code",
     "replay.deterministic",
     5,
 );
