@@ -174,7 +174,7 @@ fn run_one(
         sabotage: setup.sabotage,
         keep_trace: false,
     };
-    let rerun = setup.determinism_every != 0 && seed % setup.determinism_every == 0;
+    let rerun = setup.determinism_every != 0 && seed.is_multiple_of(setup.determinism_every);
     match runner::run(scenario, registry, &options) {
         Ok(outcome) => {
             let mismatch = rerun
