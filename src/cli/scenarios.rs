@@ -65,3 +65,23 @@ pub fn reproduce_command(
     }
     cmd
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tempest::sabotage::Sabotage;
+
+    #[test]
+    fn the_reproduce_command_names_the_faults_file_and_the_sabotage() {
+        let cmd = reproduce_command(
+            "sabotage_signals",
+            7,
+            Some(Path::new("min.json")),
+            Some(Sabotage::StatusBeforeClose),
+        );
+        assert_eq!(
+            cmd,
+            "tempest replay sabotage_signals --seed 7 --faults min.json --sabotage status_before_close"
+        );
+    }
+}
