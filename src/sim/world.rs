@@ -130,11 +130,13 @@ enum Step {
     Check,
 }
 
+/// Why a call was made. A client call records whether the client knew the
+/// execution had started when it sent the call.
 enum CallPurpose {
     Poll { poller: u32 },
     Respond { request: Request, attempts: u32 },
     Heartbeat { slot: u32 },
-    Client { op: u32 },
+    Client { op: u32, started: bool },
 }
 
 struct Call {
@@ -856,8 +858,8 @@ impl<'s> World<'s> {
             )
         });
         if call.node == CLIENT {
-            if let CallPurpose::Client { op } = call.purpose {
-                self.client_answer(op, response);
+            if let CallPurpose::Client { op, started } = call.purpose {
+                self.client_answer(op, started, response);
             }
             return;
         }
@@ -1210,22 +1212,25 @@ impl<'s> World<'s> {
                 })
             }
         };
+        let started = e.run_id.is_some();
         self.call_service(
             CLIENT,
             0,
-            CallPurpose::Client { op },
+            CallPurpose::Client { op, started },
             CLIENT_RPC_TIMEOUT,
             request,
         );
     }
 
-    fn client_answer(&mut self, op: u32, response: Response) {
+    /// `started_when_sent`: a NotFound for a call sent before the start was
+    /// acknowledged is retried, even if the start was acknowledged since.
+    fn client_answer(&mut self, op: u32, started_when_sent: bool, response: Response) {
         let o = &mut self.workload.ops[op as usize];
         if o.state != OpState::Pending {
             return;
         }
         let execution = o.execution as usize;
-        let started = self.workload.executions[execution].run_id.is_some();
+        let started = started_when_sent;
         let retry = match response {
             Response::StartWorkflowExecution(r) => {
                 o.state = OpState::Acknowledged;
