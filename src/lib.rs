@@ -11,6 +11,7 @@
 pub mod check;
 pub mod codec;
 pub mod model;
+pub mod sabotage;
 pub mod scenario;
 pub mod service;
 pub mod sim;

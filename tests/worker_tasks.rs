@@ -486,6 +486,7 @@ fn library_registers_every_workflow_and_activity() {
         registry.workflow_names(),
         vec![
             "always_panics",
+            "bounded_retries",
             "cancellable",
             "failing",
             "saga",

@@ -6,14 +6,17 @@
 //! One file per invariant family: `history.rs` (shape: ids, times, the
 //! workflow task lifecycle, command batches, back-references, outcomes,
 //! closing), `status.rs` (status against the closing event); `report.rs`
-//! renders a history with the offending event marked. Every invariant has a
+//! renders a history with the offending event marked; `online.rs` checks
+//! each committed transition while the run happens. Every invariant has a
 //! stable id listed in [`catalog`].
 
+mod determinism;
 mod effects;
 #[cfg(test)]
 pub(crate) mod fixtures;
 mod history;
 mod liveness;
+mod online;
 mod oracle;
 mod recorded;
 mod replay;
@@ -24,6 +27,8 @@ mod status;
 use crate::model::Event;
 use std::fmt;
 
+pub use determinism::compare_runs;
+pub use online::{OnlineChecker, OnlineViolation};
 pub use oracle::INJECTED_FATAL;
 pub use recorded::{check_recorded_history, implied_status};
 pub use report::{render_history_with_mark, render_history_with_marks};
@@ -80,6 +85,7 @@ static CATALOG: &[InvariantInfo] = &[
     effects::HISTORY_LENGTH,
     oracle::EXPECTED_STATUS,
     oracle::EXPECTED_RESULT,
+    determinism::SIMULATION_DETERMINISTIC,
 ];
 
 /// Every invariant the checkers know, in a stable order.
@@ -111,6 +117,7 @@ mod tests {
             "liveness.",
             "effects.",
             "oracle.",
+            "simulation.",
         ];
         assert!(ids
             .iter()

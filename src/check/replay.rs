@@ -31,18 +31,7 @@ pub(crate) fn check_replay(
     found: &mut Vec<RunViolation>,
 ) {
     let closing = history.last().filter(|e| e.event_type().is_closing());
-    let mut cuts: Vec<usize> = Vec::new();
-    if history.len() <= CUT_REPLAY_MAX_EVENTS {
-        cuts.extend(
-            history
-                .iter()
-                .enumerate()
-                .filter(|(_, e)| e.event_type() == EventType::WorkflowTaskCompleted)
-                .map(|(i, _)| i + 1),
-        );
-    }
-    cuts.push(history.len());
-    for cut in cuts {
+    for cut in cuts(history) {
         match replay_execution(registry, execution, &history[..cut]) {
             Ok(outcome) => {
                 if cut == history.len() {
@@ -66,6 +55,40 @@ pub(crate) fn check_replay(
             }
         }
     }
+}
+
+/// Where the history is cut for replay: after every WorkflowTaskCompleted
+/// (short histories only), and at its end.
+fn cuts(history: &[Event]) -> Vec<usize> {
+    let mut cuts: Vec<usize> = Vec::new();
+    if history.len() <= CUT_REPLAY_MAX_EVENTS {
+        cuts.extend(
+            history
+                .iter()
+                .enumerate()
+                .filter(|(_, e)| e.event_type() == EventType::WorkflowTaskCompleted)
+                .map(|(i, _)| i + 1),
+        );
+    }
+    cuts.push(history.len());
+    cuts
+}
+
+/// What the history recorded and what the code produced instead, at the
+/// first nondeterminism replay finds (for the report's diff).
+pub(crate) fn first_mismatch(
+    registry: &Registry,
+    execution: &WorkflowExecution,
+    history: &[Event],
+) -> Option<(String, String)> {
+    cuts(history).into_iter().find_map(|cut| {
+        match replay_execution(registry, execution, &history[..cut]) {
+            Err(ReplayError::Nondeterminism {
+                expected, produced, ..
+            }) => Some((expected, produced)),
+            _ => None,
+        }
+    })
 }
 
 /// A completed history must replay to the result it recorded.

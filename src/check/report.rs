@@ -1,9 +1,15 @@
 //! Violation reports: the history in the text format with the offending
-//! event's line marked, so a reader sees the event in its context.
+//! event's line marked, so a reader sees the event in its context, and a
+//! unified diff (made with `similar`) wherever two things should have been
+//! equal.
 
-use super::Violation;
+use super::run::RunViolation;
+use super::{replay, Violation};
 use crate::codec::text::push_event_line;
 use crate::model::{Event, SimTime};
+use crate::service::Store;
+use crate::workflow::Registry;
+use similar::TextDiff;
 
 /// The history in the text format, each line prefixed with `">> "` if it is
 /// the event `event_id`, else with three spaces.
@@ -36,10 +42,59 @@ pub fn render_violation(history: &[Event], violation: &Violation) -> String {
     )
 }
 
+/// A unified line diff of `a` (labelled `a_label`) against `b`.
+pub fn text_diff(a_label: &str, a: &str, b_label: &str, b: &str) -> String {
+    TextDiff::from_lines(a, b)
+        .unified_diff()
+        .context_radius(3)
+        .header(a_label, b_label)
+        .to_string()
+}
+
+/// A run violation as a reader needs it: the invariant and message, a diff
+/// of expected against produced commands for a replay failure, and the
+/// history of the run concerned with the offending event marked.
+pub fn render_run_violation(store: &Store, registry: &Registry, v: &RunViolation) -> String {
+    let mut out = format!("invariant    {}\n", v.invariant);
+    if let Some(execution) = &v.execution {
+        out.push_str(&format!("execution    {execution}\n"));
+    }
+    if let Some(id) = v.event_id {
+        out.push_str(&format!("event        {id}\n"));
+    }
+    out.push_str(&format!("message      {}\n", v.message));
+    let Some(run) = v.execution.as_ref().and_then(|e| store.run(e)) else {
+        return out;
+    };
+    if v.invariant == replay::DETERMINISTIC.id {
+        if let Some((expected, produced)) =
+            replay::first_mismatch(registry, run.execution(), run.history())
+        {
+            out.push_str("diff (history recorded / code produced):\n");
+            out.push_str(&text_diff(
+                "history",
+                &format!("{expected}\n"),
+                "code",
+                &format!("{produced}\n"),
+            ));
+        }
+    }
+    out.push_str("history (>> marks the offending event):\n");
+    out.push_str(&render_history_with_mark(run.history(), v.event_id));
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::check::fixtures::one_activity_run;
+
+    #[test]
+    fn a_diff_shows_removed_and_added_lines_under_their_labels() {
+        let diff = text_diff("run 1", "a\nb\nc\n", "run 2", "a\nx\nc\n");
+        assert!(diff.starts_with("--- run 1\n+++ run 2\n"), "{diff}");
+        assert!(diff.contains("\n-b\n+x\n"), "{diff}");
+    }
 
     #[test]
     fn only_the_offending_event_is_marked() {

@@ -10,6 +10,8 @@ use std::rc::Rc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
 use std::time::Instant;
+use tempest::check::{compare_runs, RunViolation};
+use tempest::sabotage::Sabotage;
 use tempest::scenario::{runner, Scenario};
 use tempest::sim::RunOptions;
 use tempest::workflow::Registry;
@@ -31,6 +33,13 @@ pub struct ExploreArgs {
     /// Print the results as one JSON object.
     #[arg(long)]
     pub json: bool,
+    /// Rerun every Nth seed and require the same trace hash and histories
+    /// (invariant simulation.deterministic); 0 turns this off.
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub determinism_every: u64,
+    /// Switch on a planted bug in every seed (see `tempest sabotages`).
+    #[arg(long, value_name = "NAME")]
+    pub sabotage: Option<String>,
 }
 
 /// What one seed produced, small enough to send between threads.
@@ -38,6 +47,8 @@ struct SeedResult {
     seed: u64,
     passed: bool,
     failure: String,
+    /// A diff or other multi-line detail of the failure.
+    detail: Option<String>,
     executions: u64,
     events: u64,
     faults: u64,
@@ -81,6 +92,7 @@ pub fn explore(args: ExploreArgs) -> Result<i32, String> {
             ));
         }
     }
+    let sabotage = super::read_sabotage(&args.sabotage)?;
     let total: u64 = loaded.iter().map(|(_, s)| seeds_for(s, args.seeds)).sum();
     let started = Instant::now();
     let mut done = 0u64;
@@ -99,7 +111,11 @@ pub fn explore(args: ExploreArgs) -> Result<i32, String> {
             faults: 0,
             seconds: 0.0,
         };
-        run_seeds(scenario, args.from, seeds, args.jobs, |r| {
+        let setup = SeedSetup {
+            sabotage,
+            determinism_every: args.determinism_every,
+        };
+        run_seeds(scenario, args.from, seeds, args.jobs, setup, |r| {
             done += 1;
             summary.executions += r.executions;
             summary.events += r.events;
@@ -122,9 +138,9 @@ pub fn explore(args: ExploreArgs) -> Result<i32, String> {
         eprintln!();
     }
     if args.json {
-        print_json(&summaries, &args);
+        print_json(&summaries, &args, sabotage);
     } else {
-        print_table(&summaries);
+        print_table(&summaries, sabotage);
     }
     Ok(if failed == 0 {
         super::EXIT_OK
@@ -139,34 +155,68 @@ fn seeds_for(scenario: &Scenario, requested: u64) -> u64 {
         .map_or(requested, |cap| requested.min(cap))
 }
 
-fn run_one(scenario: &Scenario, registry: &Rc<Registry>, seed: u64) -> SeedResult {
+/// How every seed of an exploration is run.
+#[derive(Clone, Copy)]
+struct SeedSetup {
+    sabotage: Option<Sabotage>,
+    determinism_every: u64,
+}
+
+fn run_one(
+    scenario: &Scenario,
+    registry: &Rc<Registry>,
+    seed: u64,
+    setup: SeedSetup,
+) -> SeedResult {
     let options = RunOptions {
         seed,
         fault_schedule: None,
+        sabotage: setup.sabotage,
         keep_trace: false,
     };
+    let rerun = setup.determinism_every != 0 && seed.is_multiple_of(setup.determinism_every);
     match runner::run(scenario, registry, &options) {
-        Ok(outcome) => SeedResult {
-            seed,
-            passed: outcome.passed(),
-            failure: outcome.failure_line(),
-            executions: outcome.result.store.runs().count() as u64,
-            events: outcome
-                .result
-                .store
-                .runs()
-                .map(|r| r.history().len() as u64)
-                .sum(),
-            faults: outcome.result.fault_counts.values().sum(),
-        },
+        Ok(outcome) => {
+            let mismatch = rerun
+                .then(|| runner::run(scenario, registry, &options).ok())
+                .flatten()
+                .and_then(|second| compare_runs(&outcome.result, &second.result));
+            seed_result(seed, &outcome, mismatch)
+        }
         Err(e) => SeedResult {
             seed,
             passed: false,
             failure: e,
+            detail: None,
             executions: 0,
             events: 0,
             faults: 0,
         },
+    }
+}
+
+/// What one judged seed produced, with the determinism mismatch if any.
+fn seed_result(seed: u64, outcome: &runner::Outcome, mismatch: Option<RunViolation>) -> SeedResult {
+    SeedResult {
+        seed,
+        passed: outcome.passed() && mismatch.is_none(),
+        failure: match &mismatch {
+            Some(v) => format!(
+                "{}: {}",
+                v.invariant,
+                v.message.lines().next().unwrap_or_default()
+            ),
+            None => outcome.failure_line(),
+        },
+        detail: mismatch.map(|v| v.message),
+        executions: outcome.result.store.runs().count() as u64,
+        events: outcome
+            .result
+            .store
+            .runs()
+            .map(|r| r.history().len() as u64)
+            .sum(),
+        faults: outcome.result.fault_counts.values().sum(),
     }
 }
 
@@ -177,12 +227,13 @@ fn run_seeds(
     from: u64,
     count: u64,
     jobs: u64,
+    setup: SeedSetup,
     mut on_result: impl FnMut(SeedResult),
 ) -> Result<(), String> {
     if jobs <= 1 {
         let registry = Rc::new(Registry::library());
         for seed in from..from + count {
-            on_result(run_one(scenario, &registry, seed));
+            on_result(run_one(scenario, &registry, seed, setup));
         }
         return Ok(());
     }
@@ -199,7 +250,7 @@ fn run_seeds(
                     if seed >= from + count {
                         break;
                     }
-                    if tx.send(run_one(scenario, &registry, seed)).is_err() {
+                    if tx.send(run_one(scenario, &registry, seed, setup)).is_err() {
                         break;
                     }
                 }
@@ -213,7 +264,7 @@ fn run_seeds(
     Ok(())
 }
 
-fn print_table(summaries: &[ScenarioSummary]) {
+fn print_table(summaries: &[ScenarioSummary], sabotage: Option<Sabotage>) {
     println!(
         "{:<22} {:>7} {:>7} {:>7} {:>10} {:>12} {:>12} {:>9}",
         "scenario", "seeds", "passed", "failed", "seeds/s", "executions", "events", "faults"
@@ -244,14 +295,17 @@ fn print_table(summaries: &[ScenarioSummary]) {
         for (s, f) in failures {
             println!(
                 "  {}  # {}",
-                scenarios::reproduce_command(&s.arg, f.seed, None),
+                scenarios::reproduce_command(&s.arg, f.seed, None, sabotage),
                 f.failure
             );
+            if let Some(detail) = &f.detail {
+                println!("{detail}");
+            }
         }
     }
 }
 
-fn print_json(summaries: &[ScenarioSummary], args: &ExploreArgs) {
+fn print_json(summaries: &[ScenarioSummary], args: &ExploreArgs, sabotage: Option<Sabotage>) {
     let scenarios: Vec<_> = summaries
         .iter()
         .map(|s| {
@@ -267,7 +321,7 @@ fn print_json(summaries: &[ScenarioSummary], args: &ExploreArgs) {
                 "failures": s.failures.iter().map(|f| serde_json::json!({
                     "seed": f.seed,
                     "failure": f.failure,
-                    "reproduce": scenarios::reproduce_command(&s.arg, f.seed, None),
+                    "reproduce": scenarios::reproduce_command(&s.arg, f.seed, None, sabotage),
                 })).collect::<Vec<_>>(),
             })
         })

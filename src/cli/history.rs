@@ -50,6 +50,7 @@ pub fn history(args: HistoryArgs) -> Result<i32, String> {
             seed: args.seed,
             fault_schedule,
             keep_trace: false,
+            sabotage: None,
         },
     )?;
     let mut found = false;

@@ -8,6 +8,7 @@ mod check_history;
 mod explore;
 mod history;
 mod replay_history;
+mod minimize;
 mod run;
 mod scenarios;
 
@@ -45,6 +46,10 @@ enum Command {
     CheckHistory(check_history::CheckHistoryArgs),
     /// Replay a Temporal JSON history against a registered workflow and report nondeterminism.
     ReplayHistory(replay_history::ReplayHistoryArgs),
+    /// Shrink a failing seed's fault schedule to the faults its failure needs.
+    Minimize(minimize::MinimizeArgs),
+    /// List the planted bugs that `--sabotage NAME` switches on.
+    Sabotages,
 }
 
 /// Parses the command line, runs the command, and returns the exit code.
@@ -59,9 +64,16 @@ pub fn main() -> i32 {
         Command::History(args) => history::history(args),
         Command::CheckHistory(args) => check_history::check_history(args),
         Command::ReplayHistory(args) => replay_history::replay_history(args),
+        Command::Minimize(args) => minimize::minimize(args),
         Command::Workflows => {
             for name in tempest::workflow::Registry::library().workflow_names() {
                 println!("{name}");
+            }
+            Ok(EXIT_OK)
+        }
+        Command::Sabotages => {
+            for s in tempest::sabotage::Sabotage::all() {
+                println!("{} — {}", s.name(), s.breaks());
             }
             Ok(EXIT_OK)
         }
@@ -85,4 +97,11 @@ fn read_fault_schedule(
     tempest::sim::FaultSchedule::from_json(&text)
         .map(Some)
         .map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Parses `--sabotage NAME` (unknown name: a one-line error, exit code 2).
+fn read_sabotage(name: &Option<String>) -> Result<Option<tempest::sabotage::Sabotage>, String> {
+    name.as_deref()
+        .map(tempest::sabotage::Sabotage::from_name)
+        .transpose()
 }

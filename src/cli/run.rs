@@ -28,16 +28,21 @@ pub struct RunArgs {
     /// Print the summary as one JSON object.
     #[arg(long)]
     pub json: bool,
+    /// Switch on a planted bug (see `tempest sabotages`).
+    #[arg(long, value_name = "NAME")]
+    pub sabotage: Option<String>,
 }
 
 /// Runs one seed and prints its summary.
 pub fn run(args: RunArgs, is_replay: bool) -> Result<i32, String> {
     let scenario = scenarios::load(&args.scenario)?;
     let fault_schedule = super::read_fault_schedule(&args.faults)?;
+    let sabotage = super::read_sabotage(&args.sabotage)?;
     let registry = Rc::new(Registry::library());
     let options = RunOptions {
         seed: args.seed,
         fault_schedule,
+        sabotage,
         keep_trace: args.trace,
     };
     let outcome = runner::run(&scenario, &registry, &options)?;
@@ -55,8 +60,13 @@ pub fn run(args: RunArgs, is_replay: bool) -> Result<i32, String> {
     } else {
         print!("{}", outcome.summary_text());
         if !outcome.passed() {
-            let cmd =
-                scenarios::reproduce_command(&args.scenario, args.seed, args.faults.as_deref());
+            print!("\n{}", outcome.violation_report(&registry));
+            let cmd = scenarios::reproduce_command(
+                &args.scenario,
+                args.seed,
+                args.faults.as_deref(),
+                sabotage,
+            );
             println!("FAILED: {}", outcome.failure_line());
             println!("reproduce: {cmd}");
         } else if !is_replay {

@@ -50,10 +50,38 @@ pub fn bundled_names() -> Vec<String> {
 }
 
 /// The command that reproduces one seed of a scenario exactly.
-pub fn reproduce_command(scenario_arg: &str, seed: u64, faults: Option<&Path>) -> String {
+pub fn reproduce_command(
+    scenario_arg: &str,
+    seed: u64,
+    faults: Option<&Path>,
+    sabotage: Option<tempest::sabotage::Sabotage>,
+) -> String {
     let mut cmd = format!("tempest replay {scenario_arg} --seed {seed}");
     if let Some(f) = faults {
         cmd.push_str(&format!(" --faults {}", f.display()));
     }
+    if let Some(s) = sabotage {
+        cmd.push_str(&format!(" --sabotage {s}"));
+    }
     cmd
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tempest::sabotage::Sabotage;
+
+    #[test]
+    fn the_reproduce_command_names_the_faults_file_and_the_sabotage() {
+        let cmd = reproduce_command(
+            "sabotage_signals",
+            7,
+            Some(Path::new("min.json")),
+            Some(Sabotage::StatusBeforeClose),
+        );
+        assert_eq!(
+            cmd,
+            "tempest replay sabotage_signals --seed 7 --faults min.json --sabotage status_before_close"
+        );
+    }
 }

@@ -4,6 +4,7 @@
 //! expected to produce. Parsed with serde; unknown fields and bad values are
 //! rejected with a message naming the file and the field.
 
+pub mod minimize;
 pub mod runner;
 mod schema;
 

@@ -3,11 +3,13 @@
 //! (text or JSON) and the one command that reproduces it.
 
 use super::Scenario;
-use crate::check::{check_run, RunViolation};
+use crate::check::report::render_run_violation;
+use crate::check::{check_run, OnlineChecker, OnlineViolation, RunViolation};
 use crate::model::*;
 use crate::sim::{RunOptions, RunResult, World};
 use crate::workflow::Registry;
 use serde_json::json;
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
@@ -23,6 +25,8 @@ pub struct Outcome {
     pub violations: Vec<RunViolation>,
     /// For scenarios built to be caught: the invariant that had to fire.
     pub expect_violation: Option<String>,
+    /// The first violation the checks during the run saw, with its time.
+    pub first_caught: Option<OnlineViolation>,
 }
 
 /// Runs `scenario` under `options` and checks the result.
@@ -31,9 +35,21 @@ pub fn run(
     registry: &Rc<Registry>,
     options: &RunOptions,
 ) -> Result<Outcome, String> {
-    let world = World::new(scenario, registry, options)?;
+    let mut world = World::new(scenario, registry, options)?;
+    let online = Rc::new(RefCell::new(OnlineChecker::new()));
+    world.set_observer(online.clone());
     let result = world.run();
-    let violations = check_run(scenario, &result, registry);
+    let first_caught = online.borrow().first_violation().cloned();
+    let mut violations = check_run(scenario, &result, registry);
+    if let Some(caught) = &first_caught {
+        let v = &caught.violation;
+        let known = violations
+            .iter()
+            .any(|w| w.invariant == v.invariant && w.execution == v.execution);
+        if !known {
+            violations.insert(0, v.clone());
+        }
+    }
     let faults_label = if options.fault_schedule.is_some() {
         "schedule".to_string()
     } else {
@@ -45,6 +61,7 @@ pub fn run(
         result,
         violations,
         expect_violation: scenario.expect_violation.clone(),
+        first_caught,
     })
 }
 
@@ -67,6 +84,24 @@ impl Outcome {
             (_, Some(v)) => format!("{}: {}", v.invariant, v.message),
             _ => "passed".into(),
         }
+    }
+
+    /// The report of a failing run: seed, scenario and fault profile, then
+    /// the first violation with its diff (if any) and the history of its
+    /// run with the offending event marked. Empty for a passing run.
+    pub fn violation_report(&self, registry: &Registry) -> String {
+        if self.passed() {
+            return String::new();
+        }
+        let mut s = format!(
+            "VIOLATION REPORT\nseed         {}\nscenario     {}\nfaults       {}\n",
+            self.result.seed, self.scenario, self.faults_label
+        );
+        match self.violations.first() {
+            Some(v) => s.push_str(&render_run_violation(&self.result.store, registry, v)),
+            None => s.push_str(&format!("{}\n", self.failure_line())),
+        }
+        s
     }
 
     /// Executions by status.
@@ -187,6 +222,12 @@ impl Outcome {
                     .unwrap_or_default();
                 s.push_str(&format!("  {}{at}: {}\n", v.invariant, v.message));
             }
+        }
+        if let Some(caught) = &self.first_caught {
+            s.push_str(&format!(
+                "first caught at {} (step {}) by the checks during the run: {}\n",
+                caught.at, caught.step, caught.violation.invariant
+            ));
         }
         if let Some(id) = &self.expect_violation {
             s.push_str(&format!(

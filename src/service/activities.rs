@@ -201,6 +201,7 @@ fn retry_decision(
     activity: &ActivityInfo,
     failure: &Failure,
     now: SimTime,
+    ignore_maximum_attempts: bool,
 ) -> RetryDecision {
     if activity.cancel_requested_event_id.is_some() {
         return RetryDecision::Stop(RetryState::CancelRequested);
@@ -212,6 +213,13 @@ fn retry_decision(
         (Some(a), Some(b)) => Some(a.min(b)),
         (a, b) => a.or(b),
     };
+    if ignore_maximum_attempts {
+        let unlimited = RetryPolicy {
+            maximum_attempts: 0,
+            ..activity.retry_policy.clone()
+        };
+        return unlimited.decide(activity.attempt, failure, now, deadline);
+    }
     activity
         .retry_policy
         .decide(activity.attempt, failure, now, deadline)
@@ -356,7 +364,13 @@ impl Service {
         r: RespondActivityTaskCompletedRequest,
         fx: &mut Effects,
     ) -> Result<(), ServiceError> {
-        let index = self.running_attempt(&r.task_token)?;
+        let index = match self.running_attempt(&r.task_token) {
+            Ok(index) => index,
+            Err(stale) if self.sabotaged(Sabotage::DuplicateActivityCompletion) => {
+                return self.apply_completion_again(now, r, fx, stale)
+            }
+            Err(stale) => return Err(stale),
+        };
         let run = self.store.at_mut(index);
         let activity = remove_activity(run, r.task_token.scheduled_event_id);
         let completed = EventAttributes::ActivityTaskCompleted {
@@ -379,10 +393,11 @@ impl Service {
         fx: &mut Effects,
     ) -> Result<(), ServiceError> {
         let index = self.running_attempt(&r.task_token)?;
+        let ignore_maximum_attempts = self.sabotaged(Sabotage::RetryIgnoresMaxAttempts);
         let run = self.store.at_mut(index);
         let scheduled_event_id = r.task_token.scheduled_event_id;
         let activity = &run.state.activities[&scheduled_event_id];
-        match retry_decision(run, activity, &r.failure, now) {
+        match retry_decision(run, activity, &r.failure, now, ignore_maximum_attempts) {
             RetryDecision::Retry(wait) => {
                 retry_after(run, scheduled_event_id, r.failure, now + wait, fx)
             }
@@ -436,6 +451,7 @@ impl Service {
         timeout_type: TimeoutType,
         fx: &mut Effects,
     ) {
+        let ignore_maximum_attempts = self.sabotaged(Sabotage::RetryIgnoresMaxAttempts);
         let run = self.store.at_mut(index);
         if !run.status.is_running() {
             return;
@@ -483,7 +499,7 @@ impl Service {
         }
         let decision = match timeout_type {
             TimeoutType::StartToClose | TimeoutType::Heartbeat => {
-                retry_decision(run, activity, &failure, now)
+                retry_decision(run, activity, &failure, now, ignore_maximum_attempts)
             }
             TimeoutType::ScheduleToStart | TimeoutType::ScheduleToClose => {
                 RetryDecision::Stop(RetryState::Timeout)
@@ -566,4 +582,42 @@ pub(crate) fn activity_task_is_current(store: &Store, task: &ActivityTaskRef) ->
             .is_some_and(|a| {
                 a.attempt == task.attempt && matches!(a.attempt_state, AttemptState::Queued { .. })
             })
+}
+
+impl Service {
+    /// Sabotage `duplicate_activity_completion`: a completion whose token no
+    /// longer names a running attempt is applied again when the activity's
+    /// first completion is in history, instead of being rejected as stale.
+    fn apply_completion_again(
+        &mut self,
+        now: SimTime,
+        r: RespondActivityTaskCompletedRequest,
+        fx: &mut Effects,
+        stale: ServiceError,
+    ) -> Result<(), ServiceError> {
+        let Some(index) = self.store.resolve(&r.task_token.execution) else {
+            return Err(stale);
+        };
+        let run = self.store.at_mut(index);
+        let first_completion = run.history.iter().find_map(|e| match &e.attributes {
+            EventAttributes::ActivityTaskCompleted {
+                scheduled_event_id,
+                started_event_id,
+                ..
+            } if *scheduled_event_id == r.task_token.scheduled_event_id => Some(*started_event_id),
+            _ => None,
+        });
+        let Some(started_event_id) = first_completion.filter(|_| run.status.is_running()) else {
+            return Err(stale);
+        };
+        let completed = EventAttributes::ActivityTaskCompleted {
+            result: r.result,
+            scheduled_event_id: r.task_token.scheduled_event_id,
+            started_event_id,
+            identity: r.identity,
+        };
+        run.add_new_event(now, completed, fx);
+        self.store.commit(index);
+        Ok(())
+    }
 }

@@ -223,8 +223,14 @@ impl Service {
         fx: &mut Effects,
     ) -> Result<(), ServiceError> {
         let index = self.open_run(&r.workflow_execution)?;
+        let dedup = !self.sabotaged(Sabotage::SignalDedupSkipped);
+        let lose_during_task = self.sabotaged(Sabotage::SignalLostDuringTask);
         let run = self.store.at_mut(index);
-        if !r.request_id.is_empty() && !run.state.signal_request_ids.insert(r.request_id) {
+        if !r.request_id.is_empty() && !run.state.signal_request_ids.insert(r.request_id) && dedup {
+            return Ok(());
+        }
+        if lose_during_task && matches!(run.state.workflow_task, WorkflowTaskState::Started(_)) {
+            self.store.commit(index);
             return Ok(());
         }
         let signaled = EventAttributes::WorkflowExecutionSignaled {

@@ -61,6 +61,7 @@ mod workflow_tasks;
 pub use store::{RunRecord, Store};
 
 use crate::model::*;
+use crate::sabotage::Sabotage;
 use api::*;
 use matching::{Matching, ParkedPoll, PollKind};
 use mutable_state::{ActivityTaskRef, AttemptState, Effects, WorkflowTaskRef, WorkflowTaskState};
@@ -78,6 +79,8 @@ pub struct ServiceConfig {
     pub sticky_schedule_to_start_timeout: Duration,
     /// Workflow task start-to-close timeout when a start does not give one.
     pub default_workflow_task_timeout: Duration,
+    /// A planted bug to switch on (tests of the checkers only).
+    pub sabotage: Option<Sabotage>,
 }
 
 impl Default for ServiceConfig {
@@ -87,6 +90,7 @@ impl Default for ServiceConfig {
             long_poll_timeout: Some(Duration::from_secs(60)),
             sticky_schedule_to_start_timeout: Duration::from_secs(5),
             default_workflow_task_timeout: Duration::from_secs(10),
+            sabotage: None,
         }
     }
 }
@@ -266,9 +270,21 @@ impl Service {
         self.deadlines.peek_time()
     }
 
+    /// Whether the planted bug `sabotage` is switched on.
+    fn sabotaged(&self, sabotage: Sabotage) -> bool {
+        self.config.sabotage == Some(sabotage)
+    }
+
     /// The durable Store.
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// Calls `f` on every run committed since the last call, in commit order.
+    pub fn for_recent_commits(&mut self, mut f: impl FnMut(&RunRecord)) {
+        for index in self.store.take_recent_commits() {
+            f(self.store.at(index));
+        }
     }
 
     /// Gives up the Service, keeping only what survives a crash.
@@ -338,12 +354,17 @@ impl Service {
     /// The in-memory work of one run, derived from its durable state.
     fn rebuild_run(&mut self, index: usize) -> Effects {
         let mut fx = Effects::default();
+        let timers_persisted = !self.sabotaged(Sabotage::TimerNotPersisted);
+        let keep_buffered = !self.sabotaged(Sabotage::BufferedEventsDroppedOnRestart);
         let run = self.store.at_mut(index);
         if !run.status.is_running() {
             return fx;
         }
         let state = &mut run.state;
         state.sticky_queue = None;
+        if !keep_buffered {
+            state.buffered.clear();
+        }
         if let Some(at) = state.run_expiration_time {
             fx.deadlines.push((at, Deadline::RunTimeout { run: index }));
         }
@@ -378,6 +399,10 @@ impl Service {
         }
         for activity in state.activities.values() {
             activities::arm_activity(index, activity, &mut fx);
+        }
+        if !timers_persisted {
+            // The sabotaged Service kept fire times in memory only.
+            return fx;
         }
         for (timer_id, timer) in &state.timers {
             let deadline = Deadline::UserTimer {

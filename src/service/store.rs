@@ -20,6 +20,9 @@ pub struct Store {
     start_request_ids: BTreeMap<String, usize>,
     next_sequence: u64,
     commit_count: u64,
+    /// Runs committed since the last [`Store::take_recent_commits`], for
+    /// observers of a run in progress (not part of the durable state).
+    recent_commits: Vec<usize>,
 }
 
 /// One run: its history, status, memo and the durable mutable state that
@@ -191,5 +194,14 @@ impl Store {
     pub(crate) fn commit(&mut self, index: usize) {
         self.runs[index].state_transitions += 1;
         self.commit_count += 1;
+        if self.recent_commits.last() != Some(&index) {
+            self.recent_commits.push(index);
+        }
+    }
+
+    /// The indexes of the runs committed since the last call (a run may
+    /// appear more than once), emptying the list.
+    pub(crate) fn take_recent_commits(&mut self) -> Vec<usize> {
+        std::mem::take(&mut self.recent_commits)
     }
 }

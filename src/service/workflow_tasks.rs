@@ -152,15 +152,33 @@ impl Service {
         r: RespondWorkflowTaskCompletedRequest,
         fx: &mut Effects,
     ) -> Result<(), ServiceError> {
-        let index = self.started_workflow_task(&r.task_token)?;
+        let index = match self.started_workflow_task(&r.task_token) {
+            Ok(index) => index,
+            Err(stale) if self.sabotaged(Sabotage::StaleWorkflowTaskCompletion) => {
+                return self.apply_stale_completion(now, r, fx, stale)
+            }
+            Err(stale) => return Err(stale),
+        };
         if let Err(rejection) = commands::validate(&self.store.at(index).state, &r.commands) {
+            let status_first = self.sabotaged(Sabotage::StatusBeforeClose)
+                && rejection.cause == WorkflowTaskFailedCause::UnhandledCommand;
+            let closing_status = r.commands.iter().find_map(closing_status_of);
             let failure = Failure::server(rejection.message, true);
             let end = TaskEnd::Failed {
                 cause: rejection.cause,
                 failure: Some(failure),
                 identity: r.identity,
             };
-            end_workflow_task_unsuccessfully(self.store.at_mut(index), now, end, fx);
+            let run = self.store.at_mut(index);
+            end_workflow_task_unsuccessfully(run, now, end, fx);
+            if let Some(status) = closing_status.filter(|_| status_first) {
+                // The sabotaged Service wrote the status when the close
+                // command arrived, before knowing the close would be refused.
+                // A closed run gets no more tasks.
+                run.status = status;
+                run.close_time = Some(now);
+                fx.workflow_tasks.clear();
+            }
             self.store.commit(index);
             return Ok(());
         }
@@ -351,6 +369,73 @@ fn workflow_task_is_current(run: &RunRecord, task: &WorkflowTaskRef) -> bool {
     run.status.is_running()
         && matches!(&run.state.workflow_task, WorkflowTaskState::Scheduled(s)
             if s.scheduled_event_id == task.scheduled_event_id && s.attempt == task.attempt)
+}
+
+/// The status a closing command would give the run.
+fn closing_status_of(command: &Command) -> Option<WorkflowExecutionStatus> {
+    use WorkflowExecutionStatus as S;
+    match command {
+        Command::CompleteWorkflowExecution { .. } => Some(S::Completed),
+        Command::FailWorkflowExecution { .. } => Some(S::Failed),
+        Command::CancelWorkflowExecution { .. } => Some(S::Canceled),
+        Command::ContinueAsNewWorkflowExecution(_) => Some(S::ContinuedAsNew),
+        _ => None,
+    }
+}
+
+impl Service {
+    /// Sabotage `stale_workflow_task_completion`: a completion whose token
+    /// no longer names the started task is applied anyway when no task is
+    /// started — WorkflowTaskCompleted for the token's task, then its
+    /// commands if they are still valid.
+    fn apply_stale_completion(
+        &mut self,
+        now: SimTime,
+        r: RespondWorkflowTaskCompletedRequest,
+        fx: &mut Effects,
+        stale: ServiceError,
+    ) -> Result<(), ServiceError> {
+        let Some(index) = self.store.resolve(&r.task_token.execution) else {
+            return Err(stale);
+        };
+        let run = self.store.at_mut(index);
+        let applicable = run.status.is_running()
+            && !matches!(run.state.workflow_task, WorkflowTaskState::Started(_))
+            && r.task_token.scheduled_event_id < run.next_event_id();
+        if !applicable {
+            return Err(stale);
+        }
+        let completed_event_id = run.append(
+            now,
+            EventAttributes::WorkflowTaskCompleted {
+                scheduled_event_id: r.task_token.scheduled_event_id,
+                started_event_id: r.task_token.scheduled_event_id + 1,
+                identity: r.identity.clone(),
+            },
+        );
+        let commands_apply = !r
+            .commands
+            .iter()
+            .any(|c| matches!(c, Command::ContinueAsNewWorkflowExecution(_)))
+            && commands::validate(&run.state, &r.commands).is_ok();
+        if commands_apply {
+            let plan = ClosePlan::default();
+            let outcome = commands::apply(
+                run,
+                now,
+                completed_event_id,
+                r.commands,
+                &r.identity,
+                &plan,
+                fx,
+            );
+            if outcome.needs_workflow_task && run.status.is_running() {
+                run.ensure_workflow_task(now, fx);
+            }
+        }
+        self.store.commit(index);
+        Ok(())
+    }
 }
 
 /// Ends the started task as failed or timed out: the event is written

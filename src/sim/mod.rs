@@ -4,6 +4,7 @@
 
 mod faults;
 mod network;
+mod observer;
 mod rng;
 mod scheduler;
 mod trace;
@@ -12,6 +13,7 @@ mod world;
 
 pub use faults::*;
 pub use network::{node_by_name, node_name, Network, NodeId, CLIENT, SERVICE};
+pub use observer::CommitObserver;
 pub use rng::{Purpose, Rng};
 pub use scheduler::Scheduler;
 pub use trace::{hash_str, Trace};

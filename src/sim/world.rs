@@ -8,16 +8,19 @@
 
 use super::faults::{ActivityFault, Fault, FaultProfile, FaultSchedule, FaultSource, PlannedFault};
 use super::network::{node_by_name, node_name, Network, NodeId, CLIENT, SERVICE};
+use super::observer::CommitObserver;
 use super::rng::{Purpose, Rng};
 use super::scheduler::Scheduler;
 use super::trace::Trace;
 use super::workload::{OpKind, OpState, Workload};
 use crate::model::*;
+use crate::sabotage::Sabotage;
 use crate::scenario::Scenario;
 use crate::service::api::*;
 use crate::service::{Service, ServiceConfig, Store};
 use crate::worker::{execute_activity, ActivityOutcome, WorkflowWorker};
 use crate::workflow::Registry;
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
@@ -37,6 +40,8 @@ pub struct RunOptions {
     pub fault_schedule: Option<FaultSchedule>,
     /// Keep a readable line per step.
     pub keep_trace: bool,
+    /// A planted bug to switch on in the Service and the workers.
+    pub sabotage: Option<Sabotage>,
 }
 
 /// What a finished run leaves behind, for the checkers and the report.
@@ -128,11 +133,13 @@ enum Step {
     Check,
 }
 
+/// Why a call was made. A client call records whether the client knew the
+/// execution had started when it sent the call.
 enum CallPurpose {
     Poll { poller: u32 },
     Respond { request: Request, attempts: u32 },
     Heartbeat { slot: u32 },
-    Client { op: u32 },
+    Client { op: u32, started: bool },
 }
 
 struct Call {
@@ -166,6 +173,7 @@ struct WorkerNode {
     incarnation: u32,
     registry: Rc<Registry>,
     cache_capacity: usize,
+    sabotage: Option<Sabotage>,
     worker: WorkflowWorker,
     pollers: Vec<Poller>,
     activities: Vec<Option<RunningActivity>>,
@@ -177,9 +185,11 @@ impl WorkerNode {
         registry: Rc<Registry>,
         queues: &[String],
         cache_capacity: usize,
+        sabotage: Option<Sabotage>,
     ) -> WorkerNode {
         let identity = node_name(2 + index);
-        let worker = WorkflowWorker::new(&identity, registry.clone(), cache_capacity);
+        let mut worker = WorkflowWorker::new(&identity, registry.clone(), cache_capacity);
+        worker.set_sabotage(sabotage);
         let mut pollers = Vec::new();
         for q in queues {
             pollers.push(Poller {
@@ -201,6 +211,7 @@ impl WorkerNode {
             incarnation: 0,
             registry,
             cache_capacity,
+            sabotage,
             worker,
             pollers,
             activities: Vec::new(),
@@ -230,7 +241,8 @@ pub struct World<'s> {
     service_config: ServiceConfig,
     service: Option<Service>,
     crashed_store: Option<Store>,
-    crash_after_commit: bool,
+    /// A crash waiting for the next request's commit, and how long the Service stays down.
+    crash_after_commit: Option<Duration>,
     service_wake_at: Option<SimTime>,
     workers: Vec<WorkerNode>,
     calls: BTreeMap<u64, Call>,
@@ -246,6 +258,7 @@ pub struct World<'s> {
     deadline: SimTime,
     activity_attempts: u64,
     out: Vec<(CallId, Response)>,
+    observer: Option<Rc<RefCell<dyn CommitObserver>>>,
 }
 
 impl<'s> World<'s> {
@@ -316,6 +329,7 @@ impl<'s> World<'s> {
                 worker_registry,
                 &scenario.workers.task_queues,
                 scenario.workers.cache_capacity,
+                options.sabotage,
             ));
         }
         let workload = Workload::new(scenario);
@@ -328,6 +342,7 @@ impl<'s> World<'s> {
         let service_config = ServiceConfig {
             seed,
             long_poll_timeout: None,
+            sabotage: options.sabotage,
             ..ServiceConfig::default()
         };
         let mut world = World {
@@ -341,7 +356,7 @@ impl<'s> World<'s> {
             service: Some(Service::new(service_config.clone())),
             service_config,
             crashed_store: None,
-            crash_after_commit: false,
+            crash_after_commit: None,
             service_wake_at: None,
             workers,
             calls: BTreeMap::new(),
@@ -357,9 +372,32 @@ impl<'s> World<'s> {
             deadline,
             activity_attempts: 0,
             out: Vec::new(),
+            observer: None,
         };
         world.schedule_start();
         Ok(world)
+    }
+
+    /// Has `observer` see every run the Service commits, right after the
+    /// step that committed it.
+    pub fn set_observer(&mut self, observer: Rc<RefCell<dyn CommitObserver>>) {
+        self.observer = Some(observer);
+    }
+
+    /// Tells the observer (if any) about the runs the last Service step committed.
+    fn notify_observer(&mut self) {
+        let now = self.now();
+        let step = self.stats.steps;
+        let Some(service) = self.service.as_mut() else {
+            return;
+        };
+        match &self.observer {
+            Some(observer) => {
+                let mut observer = observer.borrow_mut();
+                service.for_recent_commits(|run| observer.committed(now, step, run));
+            }
+            None => service.for_recent_commits(|_| {}),
+        }
     }
 
     fn schedule_start(&mut self) {
@@ -698,8 +736,10 @@ impl<'s> World<'s> {
         });
         let mut out = std::mem::take(&mut self.out);
         service.handle(now, call, request, &mut out);
-        if self.crash_after_commit {
-            self.crash_after_commit = false;
+        self.notify_observer();
+        if let Some(down) = self.crash_after_commit.take() {
+            // The restart counts from the crash, not from when it was armed.
+            self.sched.after(down, Step::RestartService);
             out.clear();
             self.out = out;
             self.trace.record(now, [4, call.0, 1], || {
@@ -741,6 +781,7 @@ impl<'s> World<'s> {
         };
         let mut out = std::mem::take(&mut self.out);
         service.advance(now, &mut out);
+        self.notify_observer();
         self.trace.record(now, [5, out.len() as u64, 0], || {
             "service wakes for its timers".into()
         });
@@ -798,13 +839,13 @@ impl<'s> World<'s> {
                 if self.service.is_none() {
                     return;
                 }
+                let down = Duration::from_millis(*down_ms);
                 if *after_commit {
-                    self.crash_after_commit = true;
+                    self.crash_after_commit = Some(down);
                 } else {
                     self.crash_service();
+                    self.sched.after(down, Step::RestartService);
                 }
-                self.sched
-                    .after(Duration::from_millis(*down_ms), Step::RestartService);
             }
             Fault::Partition { node, duration_ms } => {
                 let id = node_by_name(node, self.workers.len() as u32)
@@ -829,6 +870,7 @@ impl<'s> World<'s> {
         node.up = true;
         node.worker =
             WorkflowWorker::new(&node.identity, node.registry.clone(), node.cache_capacity);
+        node.worker.set_sabotage(node.sabotage);
         let incarnation = node.incarnation;
         self.stats.worker_restarts += 1;
         self.trace.record(now, [8, w as u64, 0], || {
@@ -888,8 +930,8 @@ impl<'s> World<'s> {
             )
         });
         if call.node == CLIENT {
-            if let CallPurpose::Client { op } = call.purpose {
-                self.client_answer(op, response);
+            if let CallPurpose::Client { op, started } = call.purpose {
+                self.client_answer(op, started, response);
             }
             return;
         }
@@ -1242,22 +1284,25 @@ impl<'s> World<'s> {
                 })
             }
         };
+        let started = e.run_id.is_some();
         self.call_service(
             CLIENT,
             0,
-            CallPurpose::Client { op },
+            CallPurpose::Client { op, started },
             Some(CLIENT_RPC_TIMEOUT),
             request,
         );
     }
 
-    fn client_answer(&mut self, op: u32, response: Response) {
+    /// `started_when_sent`: a NotFound for a call sent before the start was
+    /// acknowledged is retried, even if the start was acknowledged since.
+    fn client_answer(&mut self, op: u32, started_when_sent: bool, response: Response) {
         let o = &mut self.workload.ops[op as usize];
         if o.state != OpState::Pending {
             return;
         }
         let execution = o.execution as usize;
-        let started = self.workload.executions[execution].run_id.is_some();
+        let started = started_when_sent;
         let retry = match response {
             Response::StartWorkflowExecution(r) => {
                 o.state = OpState::Acknowledged;

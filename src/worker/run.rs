@@ -38,6 +38,9 @@ pub(crate) struct RunInstance {
     unmatched: VecDeque<(usize, Command)>,
     jobs: Vec<Job>,
     last_event_id: i64,
+    /// Sabotage `replay_ignores_activity_type`: a recorded activity of
+    /// another type matches the code's command if the activity id does.
+    ignore_activity_type: bool,
 }
 
 impl RunInstance {
@@ -98,6 +101,7 @@ impl RunInstance {
             unmatched: VecDeque::new(),
             jobs: Vec::new(),
             last_event_id: 0,
+            ignore_activity_type: false,
         })
     }
 
@@ -221,6 +225,11 @@ impl RunInstance {
         Ok(())
     }
 
+    /// Switches on sabotage `replay_ignores_activity_type` for this run.
+    pub(crate) fn ignore_activity_type(&mut self) {
+        self.ignore_activity_type = true;
+    }
+
     /// Matches a recorded command event with the next command the code produced.
     fn match_command_event(&mut self, event: &Event) -> Result<(), ReplayError> {
         let Some((machine, command)) = self.unmatched.pop_front() else {
@@ -229,6 +238,23 @@ impl RunInstance {
                 "no command".to_owned(),
                 describe_event(event),
             ));
+        };
+        let retyped;
+        let event = match (&event.attributes, &command) {
+            (
+                EventAttributes::ActivityTaskScheduled { .. },
+                Command::ScheduleActivityTask(options),
+            ) if self.ignore_activity_type => {
+                let mut copy = event.clone();
+                if let EventAttributes::ActivityTaskScheduled { activity_type, .. } =
+                    &mut copy.attributes
+                {
+                    *activity_type = options.activity_type.clone();
+                }
+                retyped = copy;
+                &retyped
+            }
+            _ => event,
         };
         self.machines[machine]
             .on_command_event(event)

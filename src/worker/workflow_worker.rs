@@ -7,6 +7,7 @@ use super::cache::RunCache;
 use super::replay::ReplayError;
 use super::run::RunInstance;
 use crate::model::*;
+use crate::sabotage::Sabotage;
 use crate::service::api::*;
 use crate::workflow::Registry;
 use std::rc::Rc;
@@ -18,6 +19,7 @@ pub struct WorkflowWorker {
     registry: Rc<Registry>,
     cache: RunCache,
     replays: u64,
+    sabotage: Option<Sabotage>,
 }
 
 impl std::fmt::Debug for WorkflowWorker {
@@ -38,7 +40,14 @@ impl WorkflowWorker {
             registry,
             cache: RunCache::new(cache_capacity),
             replays: 0,
+            sabotage: None,
         }
+    }
+
+    /// Switches on a planted bug (tests of the checkers only); only the
+    /// worker-side sabotages change what the worker does.
+    pub fn set_sabotage(&mut self, sabotage: Option<Sabotage>) {
+        self.sabotage = sabotage;
     }
 
     /// The identity this worker reports to the Service.
@@ -136,8 +145,11 @@ impl WorkflowWorker {
                     .history
                     .first()
                     .ok_or_else(|| task_failure(&malformed("the task has no history")))?;
-                let run = RunInstance::new(&self.registry, first, Some(execution))
+                let mut run = RunInstance::new(&self.registry, first, Some(execution))
                     .map_err(|e| task_failure(&e))?;
+                if self.sabotage == Some(Sabotage::ReplayIgnoresActivityType) {
+                    run.ignore_activity_type();
+                }
                 (run, &task.history[..])
             }
         };

@@ -5,6 +5,7 @@
 mod activities;
 mod always_panics;
 mod call_activity;
+mod bounded_retries;
 mod cancellable;
 mod failing;
 mod saga;
@@ -18,6 +19,7 @@ pub use activities::{
 };
 pub use always_panics::always_panics;
 pub use call_activity::call_activity;
+pub use bounded_retries::bounded_retries;
 pub use cancellable::cancellable;
 pub use failing::failing;
 pub use saga::saga;
@@ -40,6 +42,7 @@ pub(crate) fn register_all(registry: &mut Registry) {
     registry.register_workflow("failing", failing);
     registry.register_workflow("always_panics", always_panics);
     registry.register_workflow("call_activity", call_activity);
+    registry.register_workflow("bounded_retries", bounded_retries);
     registry.register_activity("activity_a", activity_a);
     registry.register_activity("activity_b", activity_b);
     registry.register_activity("echo", echo);
