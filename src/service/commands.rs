@@ -3,11 +3,12 @@
 //! order, each writing its event right after the WorkflowTaskCompleted
 //! (rule 4). Commands after the first closing command are ignored.
 //!
-//! Child workflows and external signals/cancels are rejected for now; they
-//! slot in as new arms of [`validate`] and [`apply`] plus their own module.
+//! Child workflows and external signals/cancels write their initiated event
+//! here and queue a transfer (see `transfers` and `children`).
 
 use super::activities;
-use super::mutable_state::{Effects, MutableState};
+use super::children;
+use super::mutable_state::{Effects, MutableState, Transfer};
 use super::store::RunRecord;
 use super::user_timers;
 use super::workflow_retries::WorkflowRetry;
@@ -129,29 +130,33 @@ pub(crate) fn validate(state: &MutableState, commands: &[Command]) -> Result<(),
             Command::RecordMarker { .. }
             | Command::ModifyWorkflowProperties { .. }
             | Command::UpsertWorkflowSearchAttributes { .. } => {}
-            Command::StartChildWorkflowExecution(_) => {
-                let cause =
-                    other("WORKFLOW_TASK_FAILED_CAUSE_BAD_START_CHILD_EXECUTION_ATTRIBUTES");
-                return reject(
-                    cause,
-                    "child workflows are not supported by this Service yet",
-                );
+            Command::StartChildWorkflowExecution(c) => {
+                if c.workflow_id.as_str().is_empty() || c.workflow_type.as_str().is_empty() {
+                    let cause =
+                        other("WORKFLOW_TASK_FAILED_CAUSE_BAD_START_CHILD_EXECUTION_ATTRIBUTES");
+                    return reject(cause, "child workflow id and type are required");
+                }
             }
-            Command::SignalExternalWorkflowExecution { .. } => {
-                let cause =
-                    other("WORKFLOW_TASK_FAILED_CAUSE_BAD_SIGNAL_WORKFLOW_EXECUTION_ATTRIBUTES");
-                return reject(
-                    cause,
-                    "external signals are not supported by this Service yet",
-                );
+            Command::SignalExternalWorkflowExecution {
+                workflow_execution,
+                signal_name,
+                ..
+            } => {
+                if workflow_execution.workflow_id.as_str().is_empty() || signal_name.is_empty() {
+                    let cause = other(
+                        "WORKFLOW_TASK_FAILED_CAUSE_BAD_SIGNAL_WORKFLOW_EXECUTION_ATTRIBUTES",
+                    );
+                    return reject(cause, "target workflow id and signal name are required");
+                }
             }
-            Command::RequestCancelExternalWorkflowExecution { .. } => {
-                let cause =
-                    other("WORKFLOW_TASK_FAILED_CAUSE_BAD_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_ATTRIBUTES");
-                return reject(
-                    cause,
-                    "external cancel requests are not supported by this Service yet",
-                );
+            Command::RequestCancelExternalWorkflowExecution {
+                workflow_execution, ..
+            } => {
+                if workflow_execution.workflow_id.as_str().is_empty() {
+                    let cause =
+                        other("WORKFLOW_TASK_FAILED_CAUSE_BAD_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_ATTRIBUTES");
+                    return reject(cause, "target workflow id is required");
+                }
             }
         }
     }
@@ -303,10 +308,58 @@ pub(crate) fn apply(
                 };
                 run.append(now, upserted);
             }
-            Command::StartChildWorkflowExecution(_)
-            | Command::SignalExternalWorkflowExecution { .. }
-            | Command::RequestCancelExternalWorkflowExecution { .. } => {
-                unreachable!("rejected by validate")
+            Command::StartChildWorkflowExecution(command) => {
+                let default_task_timeout = run.state.workflow_task_timeout;
+                children::initiate(run, now, wtc, command, default_task_timeout)
+            }
+            Command::SignalExternalWorkflowExecution {
+                namespace,
+                workflow_execution,
+                signal_name,
+                input,
+                child_workflow_only,
+            } => {
+                let initiated = EventAttributes::SignalExternalWorkflowExecutionInitiated {
+                    workflow_task_completed_event_id: wtc,
+                    namespace: namespace.clone(),
+                    workflow_execution: workflow_execution.clone(),
+                    signal_name: signal_name.clone(),
+                    input: input.clone(),
+                    child_workflow_only,
+                };
+                let initiated_event_id = run.append(now, initiated);
+                run.state.transfers.push(Transfer::SignalExternal {
+                    initiated_event_id,
+                    workflow_task_completed_event_id: wtc,
+                    namespace,
+                    target: workflow_execution,
+                    signal_name,
+                    input,
+                    child_workflow_only,
+                });
+            }
+            Command::RequestCancelExternalWorkflowExecution {
+                namespace,
+                workflow_execution,
+                child_workflow_only,
+                reason,
+            } => {
+                let initiated = EventAttributes::RequestCancelExternalWorkflowExecutionInitiated {
+                    workflow_task_completed_event_id: wtc,
+                    namespace: namespace.clone(),
+                    workflow_execution: workflow_execution.clone(),
+                    child_workflow_only,
+                    reason: reason.clone(),
+                };
+                let initiated_event_id = run.append(now, initiated);
+                run.state.transfers.push(Transfer::CancelExternal {
+                    initiated_event_id,
+                    workflow_task_completed_event_id: wtc,
+                    namespace,
+                    target: workflow_execution,
+                    child_workflow_only,
+                    reason,
+                });
             }
         }
     }

@@ -3,7 +3,7 @@
 //! Terminate, and the run/execution timeout. Also the creation of a run,
 //! shared with ContinueAsNew.
 
-use super::mutable_state::{Effects, MutableState, WorkflowTaskState};
+use super::mutable_state::{Effects, MutableState, ParentLink, WorkflowTaskState};
 use super::store::{NewRun, RunRecord};
 use super::timers::Deadline;
 use super::*;
@@ -41,10 +41,12 @@ pub(crate) struct RunStart {
     /// The failure of the run this one retries.
     pub continued_failure: Option<Failure>,
     pub start_request_id: Option<String>,
+    /// The parent of a child chain (carried to every run of the chain).
+    pub parent: Option<ParentLink>,
 }
 
 /// Whether the last run's status lets a start with this policy reuse the id.
-fn reuse_allowed(policy: WorkflowIdReusePolicy, last: WorkflowExecutionStatus) -> bool {
+pub(super) fn reuse_allowed(policy: WorkflowIdReusePolicy, last: WorkflowExecutionStatus) -> bool {
     use WorkflowExecutionStatus as S;
     match policy {
         WorkflowIdReusePolicy::AllowDuplicate | WorkflowIdReusePolicy::TerminateIfRunning => true,
@@ -118,6 +120,7 @@ impl Service {
             attempt: 1,
             continued_failure: None,
             start_request_id: (!r.request_id.is_empty()).then_some(r.request_id),
+            parent: None,
         };
         self.create_run(now, start, fx);
         Ok(StartWorkflowExecutionResponse { run_id })
@@ -148,6 +151,7 @@ impl Service {
         state.first_workflow_task_at = first_workflow_task_backoff.map(|d| now + d);
         state.run_expiration_time = run_expiration_time;
         state.execution_expiration_time = execution_expiration_time;
+        state.parent = start.parent.clone();
         let execution = WorkflowExecution {
             workflow_id: start.workflow_id,
             run_id: start.run_id.clone(),
@@ -166,9 +170,9 @@ impl Service {
             now,
             EventAttributes::WorkflowExecutionStarted {
                 workflow_type: start.workflow_type,
-                parent_workflow_namespace: None,
-                parent_workflow_execution: None,
-                parent_initiated_event_id: None,
+                parent_workflow_namespace: start.parent.as_ref().map(|p| p.namespace.clone()),
+                parent_workflow_execution: start.parent.as_ref().map(|p| p.execution.clone()),
+                parent_initiated_event_id: start.parent.as_ref().map(|p| p.initiated_event_id),
                 task_queue: start.task_queue,
                 input: start.input,
                 workflow_execution_timeout: start.workflow_execution_timeout,
@@ -273,7 +277,7 @@ impl Service {
     }
 
     /// Closes an open run with WorkflowExecutionTerminated, as one commit.
-    fn terminate_run(
+    pub(super) fn terminate_run(
         &mut self,
         now: SimTime,
         index: usize,

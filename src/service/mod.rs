@@ -13,6 +13,10 @@
 //! - `activities`: activity dispatch, heartbeats, outcomes, timeouts, retries;
 //! - `user_timers`: timers started by workflow code;
 //! - `workflow_retries`: retrying a failed or timed-out run as a new run;
+//! - `transfers`: cross-run work (the transfer queue): arming, dispatch,
+//!   external signals and cancel requests;
+//! - `children`: child workflows: initiation, start, outcome in the parent,
+//!   parent close policies;
 //! - `matching`: task queues and parked long polls (memory only);
 //! - `timers`: the deadline heap (memory only);
 //! - `visibility`: describe, list and history reads.
@@ -38,21 +42,28 @@
 //! - A heartbeat is one commit (Temporal counts its timer as a second).
 //! - RespondWorkflowTaskCompleted whose commands are rejected answers OK:
 //!   the task is failed in history and retried.
-//! - Child workflows and external signal/cancel commands fail the workflow
-//!   task with a Bad* cause until implemented; cron schedules are recorded
-//!   but not acted on; namespaces are not separated; size/count limits are
-//!   not enforced.
+//! - Cross-run work (start a child, report a child's outcome to its parent,
+//!   apply a parent close policy, deliver an external signal or cancel) is
+//!   durable in the source run's state and carried out at the next
+//!   `advance`, so a crash in between redoes it from the Store; each target
+//!   checks it has not applied the work before (exactly once). Removing a
+//!   done transfer is not counted as a state transition (Temporal's queue
+//!   ack is not one either).
+//! - Cron schedules are recorded but not acted on; namespaces are not
+//!   separated; size/count limits are not enforced.
 //! - `next_deadline` may name a moot deadline (a timeout of a task that has
 //!   since completed): `advance` then changes nothing.
 
 mod activities;
 pub mod api;
+mod children;
 mod commands;
 mod executions;
 mod matching;
 mod mutable_state;
 mod store;
 mod timers;
+mod transfers;
 mod user_timers;
 mod visibility;
 mod workflow_retries;
@@ -96,6 +107,8 @@ pub struct Service {
     store: Store,
     matching: Matching,
     deadlines: DeadlineQueue,
+    /// Runs whose pending transfers already have a `Deadline::Transfers`.
+    transfers_armed: std::collections::BTreeSet<usize>,
 }
 
 impl Service {
@@ -106,6 +119,7 @@ impl Service {
             store: Store::default(),
             matching: Matching::default(),
             deadlines: DeadlineQueue::default(),
+            transfers_armed: Default::default(),
         }
     }
 
@@ -240,6 +254,7 @@ impl Service {
                     self.first_workflow_task_due(now, run, &mut fx)
                 }
                 Deadline::RunTimeout { run } => self.run_timeout(now, run, &mut fx),
+                Deadline::Transfers { run } => self.run_transfers(now, run, &mut fx),
                 Deadline::PollExpiry { call } => match self.matching.expire(call) {
                     Some(PollKind::Workflow) => {
                         out.push((call, Response::PollWorkflowTaskQueue(None)))
@@ -309,6 +324,7 @@ impl Service {
                 None => self.matching.push_activity_task(queue, task),
             }
         }
+        self.arm_transfers(now);
     }
 
     /// Parks a long poll and arms its expiry.

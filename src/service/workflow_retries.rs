@@ -113,6 +113,7 @@ impl Service {
             attempt: attempt + 1,
             continued_failure: Some(failure),
             start_request_id: None,
+            parent: run.state.parent.clone(),
         };
         self.create_run(now, start, fx);
     }

@@ -268,6 +268,7 @@ impl Service {
             attempt: 1,
             continued_failure: None,
             start_request_id: None,
+            parent: run.state.parent.clone(),
         };
         self.create_run(now, start, fx);
     }
