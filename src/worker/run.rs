@@ -185,6 +185,42 @@ impl RunInstance {
                 EventAttributes::TimerFired {
                     started_event_id, ..
                 } => self.route(event, *started_event_id)?,
+                EventAttributes::StartChildWorkflowExecutionFailed {
+                    initiated_event_id, ..
+                }
+                | EventAttributes::ChildWorkflowExecutionStarted {
+                    initiated_event_id, ..
+                }
+                | EventAttributes::ChildWorkflowExecutionCompleted {
+                    initiated_event_id, ..
+                }
+                | EventAttributes::ChildWorkflowExecutionFailed {
+                    initiated_event_id, ..
+                }
+                | EventAttributes::ChildWorkflowExecutionCanceled {
+                    initiated_event_id, ..
+                }
+                | EventAttributes::ChildWorkflowExecutionTimedOut {
+                    initiated_event_id, ..
+                }
+                | EventAttributes::ChildWorkflowExecutionTerminated {
+                    initiated_event_id, ..
+                }
+                | EventAttributes::ExternalWorkflowExecutionSignaled {
+                    initiated_event_id, ..
+                }
+                | EventAttributes::SignalExternalWorkflowExecutionFailed {
+                    initiated_event_id,
+                    ..
+                }
+                | EventAttributes::ExternalWorkflowExecutionCancelRequested {
+                    initiated_event_id,
+                    ..
+                }
+                | EventAttributes::RequestCancelExternalWorkflowExecutionFailed {
+                    initiated_event_id,
+                    ..
+                } => self.route(event, *initiated_event_id)?,
                 _ => {
                     return Err(ReplayError::MalformedHistory(format!(
                         "event {} ({}) is not supported by this worker",
@@ -201,7 +237,7 @@ impl RunInstance {
     fn route(&mut self, event: &Event, command_event_id: i64) -> Result<(), ReplayError> {
         let Some(&machine) = self.by_event_id.get(&command_event_id) else {
             return Err(ReplayError::MalformedHistory(format!(
-                "event {} ({}) refers to event {command_event_id}, which started no activity or timer of this code",
+                "event {} ({}) refers to event {command_event_id}, which started no activity, timer, child or external request of this code",
                 event.event_id,
                 event.event_type().name()
             )));
@@ -235,7 +271,11 @@ impl RunInstance {
             })?;
         if matches!(
             event.event_type(),
-            EventType::ActivityTaskScheduled | EventType::TimerStarted
+            EventType::ActivityTaskScheduled
+                | EventType::TimerStarted
+                | EventType::StartChildWorkflowExecutionInitiated
+                | EventType::SignalExternalWorkflowExecutionInitiated
+                | EventType::RequestCancelExternalWorkflowExecutionInitiated
         ) {
             self.by_event_id.insert(event.event_id, machine);
         }
@@ -361,6 +401,16 @@ impl RunInstance {
                     failure: None,
                 };
                 let id = self.add_machine(Machine::Marker(MarkerMachine::new(command.clone())));
+                produced.push((id, command));
+            }
+            CodeRequest::StartChild { seq, options } => {
+                let (machine, command) = ChildMachine::new(seq, options);
+                let id = self.add_machine(Machine::Child(machine));
+                produced.push((id, command));
+            }
+            CodeRequest::External { seq, command } => {
+                let machine = ExternalMachine::new(seq, command.clone());
+                let id = self.add_machine(Machine::External(machine));
                 produced.push((id, command));
             }
             CodeRequest::UpsertMemo(upserted_memo) => {

@@ -4,8 +4,11 @@
 
 mod activities;
 mod always_panics;
+mod cancel_tree;
 mod cancellable;
 mod failing;
+mod parent_children;
+mod ping_pong;
 mod saga;
 mod signal_counter;
 mod sleep_for;
@@ -16,8 +19,11 @@ pub use activities::{
     activity_a, activity_b, echo, fail_permanently, flaky, saga_compensate, saga_step,
 };
 pub use always_panics::always_panics;
+pub use cancel_tree::cancel_tree;
 pub use cancellable::cancellable;
 pub use failing::failing;
+pub use parent_children::parent_children;
+pub use ping_pong::{ping_pong, pong};
 pub use saga::saga;
 pub use signal_counter::signal_counter;
 pub use sleep_for::sleep_for;
@@ -37,6 +43,10 @@ pub(crate) fn register_all(registry: &mut Registry) {
     registry.register_workflow("cancellable", cancellable);
     registry.register_workflow("failing", failing);
     registry.register_workflow("always_panics", always_panics);
+    registry.register_workflow("parent_children", parent_children);
+    registry.register_workflow("ping_pong", ping_pong);
+    registry.register_workflow("pong", pong);
+    registry.register_workflow("cancel_tree", cancel_tree);
     registry.register_activity("activity_a", activity_a);
     registry.register_activity("activity_b", activity_b);
     registry.register_activity("echo", echo);
