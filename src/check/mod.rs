@@ -9,6 +9,7 @@
 //! renders a history with the offending event marked. Every invariant has a
 //! stable id listed in [`catalog`].
 
+mod children;
 mod effects;
 #[cfg(test)]
 pub(crate) mod fixtures;
@@ -78,6 +79,11 @@ static CATALOG: &[InvariantInfo] = &[
     effects::HISTORY_LENGTH,
     oracle::EXPECTED_STATUS,
     oracle::EXPECTED_RESULT,
+    children::PARENT_RECORDED,
+    children::OUTCOME_MATCHES,
+    children::OUTCOME_DELIVERED,
+    children::CLOSE_POLICY,
+    children::EXTERNAL_SIGNAL_ONCE,
 ];
 
 /// Every invariant the checkers know, in a stable order.
@@ -109,6 +115,7 @@ mod tests {
             "liveness.",
             "effects.",
             "oracle.",
+            "children.",
         ];
         assert!(ids
             .iter()

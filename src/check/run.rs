@@ -3,7 +3,7 @@
 //! scenario — liveness, effects and oracles. Reads only what the world left
 //! behind: histories, statuses and the client's acknowledgements.
 
-use super::{check_history, check_status, effects, liveness, oracle, replay, Violation};
+use super::{check_history, check_status, children, effects, liveness, oracle, replay, Violation};
 use crate::model::*;
 use crate::scenario::Scenario;
 use crate::sim::{RunResult, Workload};
@@ -95,5 +95,7 @@ pub fn check_run(
         }
     }
     effects::check_signals(result, &workload, &mut found);
+    children::check_children(&result.store, &mut found);
+    children::check_external_signals(&result.store, &mut found);
     found
 }

@@ -691,6 +691,10 @@ impl<'s> World<'s> {
 
     fn restart_service(&mut self) {
         let Some(store) = self.crashed_store.take() else {
+            // A crash-after-commit that no request triggered while the
+            // service was meant to be down is dropped: otherwise the next
+            // request would crash it with no restart left to come.
+            self.crash_after_commit = false;
             return;
         };
         let now = self.now();

@@ -132,7 +132,9 @@ impl RunInstance {
                 self.match_command_event(event)?;
                 continue;
             }
-            if event.event_type() != EventType::WorkflowTaskCompleted {
+            let inside_batch = event.event_type() == EventType::WorkflowTaskCompleted
+                || canceled_by_previous_event(event, index.checked_sub(1).map(|i| &events[i]));
+            if !inside_batch {
                 self.expect_all_matched(event)?;
             }
             match &event.attributes {
@@ -465,6 +467,24 @@ fn recorded_side_effects(completion: &[Event]) -> BTreeMap<u32, Payload> {
             _ => None,
         })
         .collect()
+}
+
+/// Whether `event` is the ActivityTaskCanceled that the Service writes in
+/// the middle of a command batch, right after the ActivityTaskCancelRequested
+/// of an activity that had not started (more commands may follow it).
+fn canceled_by_previous_event(event: &Event, previous: Option<&Event>) -> bool {
+    match (&event.attributes, previous.map(|p| &p.attributes)) {
+        (
+            EventAttributes::ActivityTaskCanceled {
+                scheduled_event_id, ..
+            },
+            Some(EventAttributes::ActivityTaskCancelRequested {
+                scheduled_event_id: requested,
+                ..
+            }),
+        ) => scheduled_event_id == requested,
+        _ => false,
+    }
 }
 
 fn nondeterminism(event: &Event, produced: String, expected: String) -> ReplayError {
