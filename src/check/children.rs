@@ -4,6 +4,7 @@
 //! policies are applied), and external signals (each delivered exactly
 //! once). Judged from the histories of every run alone.
 
+use super::chains::next_run_id;
 use super::run::RunViolation;
 use super::InvariantInfo;
 use crate::model::*;
@@ -72,30 +73,6 @@ impl<'a> Index<'a> {
             }
         }
         Some(run)
-    }
-}
-
-/// The run a closing event hands its chain on to.
-fn next_run_id(closing: &EventAttributes) -> Option<RunId> {
-    use EventAttributes as A;
-    match closing {
-        A::WorkflowExecutionContinuedAsNew {
-            new_execution_run_id,
-            ..
-        } => Some(new_execution_run_id.clone()),
-        A::WorkflowExecutionCompleted {
-            new_execution_run_id,
-            ..
-        }
-        | A::WorkflowExecutionFailed {
-            new_execution_run_id,
-            ..
-        }
-        | A::WorkflowExecutionTimedOut {
-            new_execution_run_id,
-            ..
-        } => new_execution_run_id.clone(),
-        _ => None,
     }
 }
 

@@ -9,6 +9,7 @@
 //! renders a history with the offending event marked. Every invariant has a
 //! stable id listed in [`catalog`].
 
+mod chains;
 mod children;
 mod effects;
 #[cfg(test)]
@@ -79,6 +80,11 @@ static CATALOG: &[InvariantInfo] = &[
     effects::HISTORY_LENGTH,
     oracle::EXPECTED_STATUS,
     oracle::EXPECTED_RESULT,
+    chains::LINKED_BOTH_WAYS,
+    chains::ONLY_LAST_RUNNING,
+    chains::EXECUTION_TIMEOUT,
+    chains::RETRY_POLICY,
+    chains::CRON_SLOTS,
     children::PARENT_RECORDED,
     children::OUTCOME_MATCHES,
     children::OUTCOME_DELIVERED,
@@ -116,6 +122,7 @@ mod tests {
             "effects.",
             "oracle.",
             "children.",
+            "chains.",
         ];
         assert!(ids
             .iter()

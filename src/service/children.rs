@@ -9,6 +9,7 @@
 //! close policy (terminate, request cancel, abandon) is applied by a
 //! transfer of its own.
 
+use super::cron_runs;
 use super::executions::{reuse_allowed, RunStart, SERVICE_IDENTITY};
 use super::mutable_state::{ChildInfo, Effects, ParentLink, Transfer};
 use super::store::RunRecord;
@@ -210,14 +211,20 @@ impl Service {
                 .unwrap_or(self.config.default_workflow_task_timeout),
             identity: format!("workflow {}", link.execution),
             retry_policy: command.retry_policy,
-            cron_schedule: command.cron_schedule,
+            cron_schedule: command.cron_schedule.clone(),
             memo: command.memo,
             first_execution_run_id: None,
             continued_from: None,
             execution_expiration_time: None,
-            first_workflow_task_backoff: None,
+            first_workflow_task_backoff: cron_runs::first_slot_backoff(
+                command.cron_schedule.as_deref(),
+                now,
+            )
+            .ok()
+            .flatten(),
             attempt: 1,
             continued_failure: None,
+            last_completion_result: None,
             start_request_id: None,
             parent: Some(link),
         };

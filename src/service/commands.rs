@@ -8,6 +8,7 @@
 
 use super::activities;
 use super::children;
+use super::cron_runs::{first_slot_backoff, CronNext};
 use super::mutable_state::{Effects, MutableState, Transfer};
 use super::store::RunRecord;
 use super::user_timers;
@@ -51,6 +52,8 @@ pub(crate) struct CommandsOutcome {
     pub continue_as_new: Option<ContinuedRun>,
     /// The run failed with this failure (a retry may follow).
     pub workflow_failure: Option<Failure>,
+    /// The run completed with this result (a cron run may follow).
+    pub workflow_result: Option<Payload>,
 }
 
 /// Checks a batch against the run's pending activities and timers, in order,
@@ -136,6 +139,11 @@ pub(crate) fn validate(state: &MutableState, commands: &[Command]) -> Result<(),
                         other("WORKFLOW_TASK_FAILED_CAUSE_BAD_START_CHILD_EXECUTION_ATTRIBUTES");
                     return reject(cause, "child workflow id and type are required");
                 }
+                if let Err(why) = first_slot_backoff(c.cron_schedule.as_deref(), SimTime::ZERO) {
+                    let cause =
+                        other("WORKFLOW_TASK_FAILED_CAUSE_BAD_START_CHILD_EXECUTION_ATTRIBUTES");
+                    return reject(cause, why);
+                }
             }
             Command::SignalExternalWorkflowExecution {
                 workflow_execution,
@@ -170,6 +178,8 @@ pub(crate) struct ClosePlan {
     pub continue_as_new_run_id: Option<RunId>,
     /// Whether a FailWorkflowExecution is retried as a new run.
     pub workflow_retry: Option<WorkflowRetry>,
+    /// The next cron run after a completion, or a failure not retried.
+    pub cron_next: Option<CronNext>,
 }
 
 /// Applies a validated batch: one event per command, each pointing at the
@@ -204,10 +214,11 @@ pub(crate) fn apply(
             }
             Command::CompleteWorkflowExecution { result } => {
                 let closing = EventAttributes::WorkflowExecutionCompleted {
-                    result,
+                    result: result.clone(),
                     workflow_task_completed_event_id: wtc,
-                    new_execution_run_id: None,
+                    new_execution_run_id: plan.cron_next.as_ref().map(|c| c.run_id.clone()),
                 };
+                outcome.workflow_result = Some(result);
                 run.close(now, closing);
                 break;
             }
@@ -217,7 +228,9 @@ pub(crate) fn apply(
                     retry_state: workflow_retry
                         .map_or(RetryState::RetryPolicyNotSet, WorkflowRetry::retry_state),
                     workflow_task_completed_event_id: wtc,
-                    new_execution_run_id: workflow_retry.and_then(WorkflowRetry::new_run_id),
+                    new_execution_run_id: workflow_retry
+                        .and_then(WorkflowRetry::new_run_id)
+                        .or_else(|| plan.cron_next.as_ref().map(|c| c.run_id.clone())),
                 };
                 run.close(now, closing);
                 outcome.workflow_failure = Some(failure);

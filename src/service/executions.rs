@@ -6,6 +6,7 @@
 use super::mutable_state::{Effects, MutableState, ParentLink, WorkflowTaskState};
 use super::store::{NewRun, RunRecord};
 use super::timers::Deadline;
+use super::workflow_retries::WorkflowRetry;
 use super::*;
 
 /// Temporal's upper bound on a workflow task's start-to-close timeout.
@@ -40,6 +41,8 @@ pub(crate) struct RunStart {
     pub attempt: u32,
     /// The failure of the run this one retries.
     pub continued_failure: Option<Failure>,
+    /// The previous cron run's result.
+    pub last_completion_result: Option<Payload>,
     pub start_request_id: Option<String>,
     /// The parent of a child chain (carried to every run of the chain).
     pub parent: Option<ParentLink>,
@@ -95,6 +98,9 @@ impl Service {
                 return Err(conflict);
             }
         }
+        let first_workflow_task_backoff =
+            cron_runs::first_slot_backoff(r.cron_schedule.as_deref(), now)
+                .map_err(ServiceError::InvalidArgument)?;
         let run_id = RunId::derive(self.config.seed, self.store.take_sequence());
         let workflow_task_timeout = r
             .workflow_task_timeout
@@ -116,9 +122,10 @@ impl Service {
             first_execution_run_id: None,
             continued_from: None,
             execution_expiration_time: None,
-            first_workflow_task_backoff: None,
+            first_workflow_task_backoff,
             attempt: 1,
             continued_failure: None,
+            last_completion_result: None,
             start_request_id: (!r.request_id.is_empty()).then_some(r.request_id),
             parent: None,
         };
@@ -181,7 +188,7 @@ impl Service {
                 continued_execution_run_id,
                 initiator,
                 continued_failure: start.continued_failure,
-                last_completion_result: None,
+                last_completion_result: start.last_completion_result,
                 original_execution_run_id: start.run_id.clone(),
                 identity: start.identity,
                 first_execution_run_id: start.first_execution_run_id.unwrap_or(start.run_id),
@@ -317,12 +324,22 @@ impl Service {
         }
         let failure = Failure::timeout(TimeoutType::StartToClose);
         let retry = self.plan_workflow_retry(now, index, &failure);
+        let cron = match retry {
+            WorkflowRetry::Stop(_) => self.plan_cron_run(now, index),
+            WorkflowRetry::Retry { .. } => None,
+        };
         let timed_out = EventAttributes::WorkflowExecutionTimedOut {
             retry_state: retry.retry_state(),
-            new_execution_run_id: retry.new_run_id(),
+            new_execution_run_id: retry
+                .new_run_id()
+                .or_else(|| cron.as_ref().map(|c| c.run_id.clone())),
         };
         force_close(self.store.at_mut(index), now, timed_out);
         self.store.commit(index);
+        if let Some(cron) = cron {
+            self.start_cron_run(now, index, cron, None, Some(failure), fx);
+            return;
+        }
         self.start_retry_run(now, index, retry, failure, fx);
     }
 }

@@ -13,6 +13,7 @@
 //! - `activities`: activity dispatch, heartbeats, outcomes, timeouts, retries;
 //! - `user_timers`: timers started by workflow code;
 //! - `workflow_retries`: retrying a failed or timed-out run as a new run;
+//! - `cron_runs`: cron schedules: waiting for a slot, the next run of the chain;
 //! - `transfers`: cross-run work (the transfer queue): arming, dispatch,
 //!   external signals and cancel requests;
 //! - `children`: child workflows: initiation, start, outcome in the parent,
@@ -49,8 +50,8 @@
 //!   checks it has not applied the work before (exactly once). Removing a
 //!   done transfer is not counted as a state transition (Temporal's queue
 //!   ack is not one either).
-//! - Cron schedules are recorded but not acted on; namespaces are not
-//!   separated; size/count limits are not enforced.
+//! - Cron slots are computed in UTC; a retry policy retries a failed cron
+//!   run before the schedule moves on. Namespaces are not separated; size/count limits are not enforced.
 //! - `next_deadline` may name a moot deadline (a timeout of a task that has
 //!   since completed): `advance` then changes nothing.
 
@@ -58,6 +59,7 @@ mod activities;
 pub mod api;
 mod children;
 mod commands;
+mod cron_runs;
 mod executions;
 mod matching;
 mod mutable_state;
