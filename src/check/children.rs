@@ -195,19 +195,19 @@ fn check_parent(index: &Index, parent: &RunRecord, found: &mut Vec<RunViolation>
             .last()
             .filter(|e| e.event_type().is_closing());
         match (outcomes.get(initiated), closing) {
-            (Some(outcome), Some(closing)) => {
-                if !outcome_matches(&outcome.attributes, &closing.attributes) {
-                    found.push(violation(
-                        OUTCOME_MATCHES.id,
-                        outcome.event_id,
-                        format!(
-                            "parent records {} but child {} ended with {}",
-                            outcome.event_type().name(),
-                            last.execution(),
-                            closing.event_type().name()
-                        ),
-                    ));
-                }
+            (Some(outcome), Some(closing))
+                if !outcome_matches(&outcome.attributes, &closing.attributes) =>
+            {
+                found.push(violation(
+                    OUTCOME_MATCHES.id,
+                    outcome.event_id,
+                    format!(
+                        "parent records {} but child {} ended with {}",
+                        outcome.event_type().name(),
+                        last.execution(),
+                        closing.event_type().name()
+                    ),
+                ));
             }
             (Some(outcome), None) => found.push(violation(
                 OUTCOME_MATCHES.id,

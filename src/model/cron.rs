@@ -138,7 +138,7 @@ impl CronSchedule {
 
     /// Whether `at` is exactly one of the schedule's slots.
     pub fn is_slot(&self, at: SimTime) -> bool {
-        at.as_nanos() % NANOS_PER_MINUTE == 0
+        at.as_nanos().is_multiple_of(NANOS_PER_MINUTE)
             && at.as_nanos() >= NANOS_PER_MINUTE
             && self.next_after(SimTime(at.as_nanos() - 1)) == Some(at)
     }

@@ -258,7 +258,7 @@ pub(crate) enum Transfer {
     /// This chain closed: record its outcome in the parent.
     RecordChildClosed {
         parent: ParentLink,
-        closing: EventAttributes,
+        closing: Box<EventAttributes>,
     },
     /// The parent closed: apply its close policy to a child chain.
     ApplyParentClosePolicy {
@@ -452,7 +452,7 @@ impl RunRecord {
         if let (Some(parent), false) = (&self.state.parent, continues) {
             let transfer = Transfer::RecordChildClosed {
                 parent: parent.clone(),
-                closing: closing.clone(),
+                closing: Box::new(closing.clone()),
             };
             self.state.transfers.push(transfer);
         }

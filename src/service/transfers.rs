@@ -59,7 +59,7 @@ impl Service {
                 fx,
             ),
             Transfer::RecordChildClosed { parent, closing } => {
-                self.record_child_closed(now, &parent, closing, fx)
+                self.record_child_closed(now, &parent, *closing, fx)
             }
             Transfer::ApplyParentClosePolicy { child, policy } => {
                 self.apply_parent_close_policy(now, source, &child, policy, fx)
