@@ -5,9 +5,9 @@
 //! at their slots. Judged from the histories alone.
 
 use super::run::RunViolation;
+use super::run_view::RunView;
 use super::InvariantInfo;
 use crate::model::*;
-use crate::service::{RunRecord, Store};
 use std::collections::BTreeMap;
 
 /// Runs name each other both ways.
@@ -88,7 +88,7 @@ struct Start<'a> {
     backoff: Option<Duration>,
 }
 
-fn start_of(run: &RunRecord) -> Option<(SimTime, Start<'_>)> {
+fn start_of<'a>(run: &RunView<'a>) -> Option<(SimTime, Start<'a>)> {
     let first = run.history().first()?;
     match &first.attributes {
         EventAttributes::WorkflowExecutionStarted {
@@ -118,17 +118,17 @@ fn start_of(run: &RunRecord) -> Option<(SimTime, Start<'_>)> {
     }
 }
 
-/// Holds every chain in `store` to the chain invariants.
-pub(crate) fn check_chains(store: &Store, found: &mut Vec<RunViolation>) {
-    let runs: BTreeMap<&WorkflowExecution, &RunRecord> =
-        store.runs().map(|r| (r.execution(), r)).collect();
-    let mut by_workflow_id: BTreeMap<&WorkflowId, Vec<&RunRecord>> = BTreeMap::new();
-    for run in store.runs() {
+/// Holds every chain among `runs` (in start order) to the chain invariants.
+pub(crate) fn check_chains(runs: &[RunView], found: &mut Vec<RunViolation>) {
+    let by_execution: BTreeMap<&WorkflowExecution, &RunView> =
+        runs.iter().map(|r| (r.execution(), r)).collect();
+    let mut by_workflow_id: BTreeMap<&WorkflowId, Vec<&RunView>> = BTreeMap::new();
+    for run in runs {
         by_workflow_id
             .entry(&run.execution().workflow_id)
             .or_default()
             .push(run);
-        check_run(&runs, run, found);
+        check_run(&by_execution, run, found);
     }
     for chain in by_workflow_id.values() {
         let Some((last, earlier)) = chain.split_last() else {
@@ -149,8 +149,8 @@ pub(crate) fn check_chains(store: &Store, found: &mut Vec<RunViolation>) {
 }
 
 fn check_run(
-    runs: &BTreeMap<&WorkflowExecution, &RunRecord>,
-    run: &RunRecord,
+    runs: &BTreeMap<&WorkflowExecution, &RunView>,
+    run: &RunView,
     found: &mut Vec<RunViolation>,
 ) {
     let execution = run.execution();
@@ -255,6 +255,226 @@ fn check_retry(
                 "attempt {} after attempt {} with backoff {:?}; the policy allows {} attempts with backoff {want_backoff:?}",
                 next.attempt, previous.attempt, next.backoff, policy.maximum_attempts
             ),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::fixtures::{event, started};
+
+    fn execution(run_id: &str) -> WorkflowExecution {
+        WorkflowExecution {
+            workflow_id: WorkflowId::new("w"),
+            run_id: RunId::new(run_id),
+        }
+    }
+
+    /// A WorkflowExecutionStarted for `run_id`, changed by `change`.
+    fn start(run_id: &str, change: impl FnOnce(&mut EventAttributes)) -> Event {
+        let mut attributes = started();
+        if let EventAttributes::WorkflowExecutionStarted {
+            original_execution_run_id,
+            first_execution_run_id,
+            ..
+        } = &mut attributes
+        {
+            *original_execution_run_id = RunId::new(run_id);
+            *first_execution_run_id = RunId::new("a");
+        }
+        change(&mut attributes);
+        event(1, 0, attributes)
+    }
+
+    fn continued_from(
+        previous: &str,
+        by: ContinueAsNewInitiator,
+    ) -> impl FnOnce(&mut EventAttributes) {
+        let previous = RunId::new(previous);
+        move |attributes| {
+            if let EventAttributes::WorkflowExecutionStarted {
+                continued_execution_run_id,
+                initiator,
+                ..
+            } = attributes
+            {
+                *continued_execution_run_id = Some(previous);
+                *initiator = Some(by);
+            }
+        }
+    }
+
+    fn continued_as_new(id: i64, next: &str) -> Event {
+        event(
+            id,
+            1,
+            EventAttributes::WorkflowExecutionContinuedAsNew {
+                new_execution_run_id: RunId::new(next),
+                workflow_type: WorkflowType::new("Greet"),
+                task_queue: TaskQueue::new("tq"),
+                input: Payload::null(),
+                workflow_run_timeout: None,
+                workflow_task_timeout: secs(10),
+                workflow_task_completed_event_id: 1,
+                backoff_start_interval: None,
+                initiator: ContinueAsNewInitiator::Workflow,
+                failure: None,
+                last_completion_result: None,
+                memo: Memo::new(),
+            },
+        )
+    }
+
+    fn check(
+        runs: &[(WorkflowExecution, WorkflowExecutionStatus, Vec<Event>)],
+    ) -> Vec<&'static str> {
+        let views: Vec<RunView> = runs
+            .iter()
+            .map(|(execution, status, history)| RunView {
+                execution,
+                status: *status,
+                history,
+            })
+            .collect();
+        let mut found = Vec::new();
+        check_chains(&views, &mut found);
+        found.into_iter().map(|v| v.invariant).collect()
+    }
+
+    use WorkflowExecutionStatus as S;
+
+    #[test]
+    fn a_continue_as_new_chain_linked_both_ways_passes() {
+        let a = vec![start("a", |_| {}), continued_as_new(2, "b")];
+        let b = vec![start(
+            "b",
+            continued_from("a", ContinueAsNewInitiator::Workflow),
+        )];
+        let found = check(&[
+            (execution("a"), S::ContinuedAsNew, a),
+            (execution("b"), S::Running, b),
+        ]);
+        assert!(found.is_empty(), "{found:?}");
+    }
+
+    #[test]
+    fn a_continued_as_new_run_without_its_next_run_is_caught() {
+        let a = vec![start("a", |_| {}), continued_as_new(2, "b")];
+        let found = check(&[(execution("a"), S::ContinuedAsNew, a)]);
+        assert_eq!(found, [LINKED_BOTH_WAYS.id]);
+    }
+
+    #[test]
+    fn a_next_run_with_the_wrong_initiator_is_caught() {
+        let a = vec![start("a", |_| {}), continued_as_new(2, "b")];
+        let b = vec![start(
+            "b",
+            continued_from("a", ContinueAsNewInitiator::Retry),
+        )];
+        let found = check(&[
+            (execution("a"), S::ContinuedAsNew, a),
+            (execution("b"), S::Running, b),
+        ]);
+        assert_eq!(found, [LINKED_BOTH_WAYS.id]);
+    }
+
+    #[test]
+    fn an_earlier_run_still_running_is_caught() {
+        let a = vec![start("a", |_| {})];
+        let b = vec![start("b", |_| {})];
+        let found = check(&[
+            (execution("a"), S::Running, a),
+            (execution("b"), S::Running, b),
+        ]);
+        assert_eq!(found, [ONLY_LAST_RUNNING.id]);
+    }
+
+    #[test]
+    fn an_event_after_the_chain_expiration_is_caught() {
+        let a = vec![
+            start("a", |attributes| {
+                if let EventAttributes::WorkflowExecutionStarted {
+                    workflow_execution_expiration_time,
+                    ..
+                } = attributes
+                {
+                    *workflow_execution_expiration_time = Some(SimTime::START + secs(5));
+                }
+            }),
+            event(2, 6, crate::check::fixtures::signaled()),
+        ];
+        let found = check(&[(execution("a"), S::Running, a)]);
+        assert_eq!(found, [EXECUTION_TIMEOUT.id]);
+    }
+
+    #[test]
+    fn a_retry_that_skips_an_attempt_is_caught() {
+        let policy = |attempt: u32, backoff: Option<Duration>| {
+            move |attributes: &mut EventAttributes| {
+                if let EventAttributes::WorkflowExecutionStarted {
+                    retry_policy,
+                    attempt: a,
+                    first_workflow_task_backoff,
+                    ..
+                } = attributes
+                {
+                    *retry_policy = Some(RetryPolicy::default());
+                    *a = attempt;
+                    *first_workflow_task_backoff = backoff;
+                }
+            }
+        };
+        let failed = event(
+            2,
+            1,
+            EventAttributes::WorkflowExecutionFailed {
+                failure: Failure::application("X", "x"),
+                retry_state: RetryState::InProgress,
+                workflow_task_completed_event_id: 1,
+                new_execution_run_id: Some(RunId::new("b")),
+            },
+        );
+        let a = vec![start("a", policy(1, None)), failed];
+        let retry = |attempt| {
+            let by = continued_from("a", ContinueAsNewInitiator::Retry);
+            let set = policy(attempt, Some(secs(1)));
+            start("b", move |attributes| {
+                by(attributes);
+                set(attributes);
+            })
+        };
+        let good = check(&[
+            (execution("a"), S::Failed, a.clone()),
+            (execution("b"), S::Running, vec![retry(2)]),
+        ]);
+        assert!(good.is_empty(), "{good:?}");
+        let bad = check(&[
+            (execution("a"), S::Failed, a),
+            (execution("b"), S::Running, vec![retry(3)]),
+        ]);
+        assert_eq!(bad, [RETRY_POLICY.id]);
+    }
+
+    #[test]
+    fn a_cron_run_waiting_for_a_time_off_its_schedule_is_caught() {
+        let cron = |backoff: u64| {
+            start("a", move |attributes| {
+                if let EventAttributes::WorkflowExecutionStarted {
+                    cron_schedule,
+                    first_workflow_task_backoff,
+                    ..
+                } = attributes
+                {
+                    *cron_schedule = Some("*/2 * * * *".into());
+                    *first_workflow_task_backoff = Some(secs(backoff));
+                }
+            })
+        };
+        assert!(check(&[(execution("a"), S::Running, vec![cron(120)])]).is_empty());
+        assert_eq!(
+            check(&[(execution("a"), S::Running, vec![cron(90)])]),
+            [CRON_SLOTS.id]
         );
     }
 }

@@ -6,9 +6,9 @@
 
 use super::chains::next_run_id;
 use super::run::RunViolation;
+use super::run_view::RunView;
 use super::InvariantInfo;
 use crate::model::*;
-use crate::service::{RunRecord, Store};
 use std::collections::BTreeMap;
 
 /// A child names its parent.
@@ -41,19 +41,19 @@ pub const EXTERNAL_SIGNAL_ONCE: InvariantInfo = InvariantInfo {
 
 /// Every run by its execution, and the runs of each workflow id.
 struct Index<'a> {
-    runs: BTreeMap<&'a WorkflowExecution, &'a RunRecord>,
+    runs: BTreeMap<&'a WorkflowExecution, &'a RunView<'a>>,
 }
 
 impl<'a> Index<'a> {
-    fn new(store: &'a Store) -> Index<'a> {
+    fn new(runs: &'a [RunView<'a>]) -> Index<'a> {
         Index {
-            runs: store.runs().map(|r| (r.execution(), r)).collect(),
+            runs: runs.iter().map(|r| (r.execution(), r)).collect(),
         }
     }
 
     /// The last run of the chain that starts at `first` (following
     /// continue-as-new, retries and cron).
-    fn last_of_chain(&self, first: &WorkflowExecution) -> Option<&'a RunRecord> {
+    fn last_of_chain(&self, first: &WorkflowExecution) -> Option<&'a RunView<'a>> {
         let mut run = *self.runs.get(first)?;
         for _ in 0..self.runs.len() {
             let Some(next) = run
@@ -121,14 +121,14 @@ fn outcome_initiated_id(attributes: &EventAttributes) -> Option<i64> {
 }
 
 /// Holds every parent and child in `store` to the parent/child invariants.
-pub(crate) fn check_children(store: &Store, found: &mut Vec<RunViolation>) {
-    let index = Index::new(store);
-    for parent in store.runs() {
+pub(crate) fn check_children(runs: &[RunView], found: &mut Vec<RunViolation>) {
+    let index = Index::new(runs);
+    for parent in runs.iter() {
         check_parent(&index, parent, found);
     }
 }
 
-fn check_parent(index: &Index, parent: &RunRecord, found: &mut Vec<RunViolation>) {
+fn check_parent(index: &Index, parent: &RunView, found: &mut Vec<RunViolation>) {
     let history = parent.history();
     let execution = parent.execution();
     let mut policies: BTreeMap<i64, ParentClosePolicy> = BTreeMap::new();
@@ -239,7 +239,7 @@ fn check_parent(index: &Index, parent: &RunRecord, found: &mut Vec<RunViolation>
 fn check_close_policy(
     parent: &WorkflowExecution,
     policy: ParentClosePolicy,
-    child_last: &RunRecord,
+    child_last: &RunView,
     started_event_id: i64,
     found: &mut Vec<RunViolation>,
 ) {
@@ -276,9 +276,9 @@ fn check_close_policy(
 /// Each external signal is recorded by its target at most once, and at
 /// least once when its sender saw it confirmed. A target identifies the
 /// sender by the signal's identity `workflow <sender execution>`.
-pub(crate) fn check_external_signals(store: &Store, found: &mut Vec<RunViolation>) {
+pub(crate) fn check_external_signals(runs: &[RunView], found: &mut Vec<RunViolation>) {
     let mut received: BTreeMap<(String, &WorkflowId, &str), u64> = BTreeMap::new();
-    for run in store.runs() {
+    for run in runs.iter() {
         for e in run.history() {
             if let EventAttributes::WorkflowExecutionSignaled {
                 signal_name,
@@ -298,7 +298,7 @@ pub(crate) fn check_external_signals(store: &Store, found: &mut Vec<RunViolation
         }
     }
     let mut initiated: BTreeMap<(String, &WorkflowId, &str), (u64, u64)> = BTreeMap::new();
-    for run in store.runs() {
+    for run in runs.iter() {
         let sender = format!("workflow {}", run.execution());
         let mut names: BTreeMap<i64, (&WorkflowId, &str)> = BTreeMap::new();
         for e in run.history() {

@@ -20,6 +20,7 @@ mod oracle;
 mod replay;
 pub mod report;
 mod run;
+mod run_view;
 mod status;
 
 use crate::model::Event;

@@ -4,7 +4,8 @@
 //! behind: histories, statuses and the client's acknowledgements.
 
 use super::{
-    chains, check_history, check_status, children, effects, liveness, oracle, replay, Violation,
+    chains, check_history, check_status, children, effects, liveness, oracle, replay, run_view,
+    Violation,
 };
 use crate::model::*;
 use crate::scenario::Scenario;
@@ -105,8 +106,9 @@ pub fn check_run(
         }
     }
     effects::check_signals(result, &workload, &mut found);
-    chains::check_chains(&result.store, &mut found);
-    children::check_children(&result.store, &mut found);
-    children::check_external_signals(&result.store, &mut found);
+    let runs = run_view::views(&result.store);
+    chains::check_chains(&runs, &mut found);
+    children::check_children(&runs, &mut found);
+    children::check_external_signals(&runs, &mut found);
     found
 }
