@@ -56,6 +56,9 @@ pub struct Op {
     pub attempts: u32,
     /// Where it stands.
     pub state: OpState,
+    /// Whether the latest send went out before the execution's start was
+    /// acknowledged (a NotFound answer to it is then worth a retry).
+    pub sent_before_start: bool,
 }
 
 impl Op {
@@ -104,6 +107,7 @@ impl Workload {
                         execution,
                         kind,
                         attempts: 0,
+                        sent_before_start: false,
                         state: OpState::Pending,
                     })
                 };

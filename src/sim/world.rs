@@ -1115,6 +1115,9 @@ impl<'s> World<'s> {
             return;
         }
         o.attempts += 1;
+        o.sent_before_start = self.workload.executions[o.execution as usize]
+            .run_id
+            .is_none();
         let request_id = o.request_id(index);
         let e = &self.workload.executions[o.execution as usize];
         let g = &self.scenario.workflows[e.group];
@@ -1189,7 +1192,9 @@ impl<'s> World<'s> {
             return;
         }
         let execution = o.execution as usize;
-        let started = self.workload.executions[execution].run_id.is_some();
+        // Started as far as this send knew: a signal that overtook its
+        // start may be answered NotFound after the start was acknowledged.
+        let started = !o.sent_before_start;
         let retry = match response {
             Response::StartWorkflowExecution(r) => {
                 o.state = OpState::Acknowledged;
