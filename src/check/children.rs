@@ -342,3 +342,225 @@ pub(crate) fn check_external_signals(runs: &[RunView], found: &mut Vec<RunViolat
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::fixtures::{event, started};
+    use WorkflowExecutionStatus as S;
+
+    fn execution(workflow_id: &str) -> WorkflowExecution {
+        WorkflowExecution {
+            workflow_id: WorkflowId::new(workflow_id),
+            run_id: RunId::new(format!("{workflow_id}-run")),
+        }
+    }
+
+    fn ns() -> Namespace {
+        Namespace::default()
+    }
+
+    /// A parent that started child `kid` (initiated 2, started 3) with `policy`.
+    fn parent(policy: ParentClosePolicy, more: Vec<EventAttributes>) -> Vec<Event> {
+        let mut attributes = vec![
+            started(),
+            EventAttributes::StartChildWorkflowExecutionInitiated {
+                namespace: ns(),
+                workflow_id: WorkflowId::new("kid"),
+                workflow_type: WorkflowType::new("Kid"),
+                task_queue: TaskQueue::new("tq"),
+                input: Payload::null(),
+                workflow_execution_timeout: None,
+                workflow_run_timeout: None,
+                workflow_task_timeout: secs(10),
+                parent_close_policy: policy,
+                workflow_task_completed_event_id: 1,
+                workflow_id_reuse_policy: WorkflowIdReusePolicy::AllowDuplicate,
+                retry_policy: None,
+                cron_schedule: None,
+                memo: Memo::new(),
+            },
+            EventAttributes::ChildWorkflowExecutionStarted {
+                namespace: ns(),
+                initiated_event_id: 2,
+                workflow_execution: execution("kid"),
+                workflow_type: WorkflowType::new("Kid"),
+            },
+        ];
+        attributes.extend(more);
+        numbered(attributes)
+    }
+
+    fn numbered(attributes: Vec<EventAttributes>) -> Vec<Event> {
+        attributes
+            .into_iter()
+            .enumerate()
+            .map(|(i, a)| event(i as i64 + 1, i as u64, a))
+            .collect()
+    }
+
+    /// The child `kid`, naming the parent, with `more` events after its start.
+    fn child(more: Vec<EventAttributes>) -> Vec<Event> {
+        let mut first = started();
+        if let EventAttributes::WorkflowExecutionStarted {
+            parent_workflow_execution,
+            parent_initiated_event_id,
+            ..
+        } = &mut first
+        {
+            *parent_workflow_execution = Some(execution("parent"));
+            *parent_initiated_event_id = Some(2);
+        }
+        let mut attributes = vec![first];
+        attributes.extend(more);
+        numbered(attributes)
+    }
+
+    fn completed(result: &str) -> EventAttributes {
+        EventAttributes::WorkflowExecutionCompleted {
+            result: Payload::from(result),
+            workflow_task_completed_event_id: 1,
+            new_execution_run_id: None,
+        }
+    }
+
+    fn child_completed(result: &str) -> EventAttributes {
+        EventAttributes::ChildWorkflowExecutionCompleted {
+            result: Payload::from(result),
+            namespace: ns(),
+            workflow_execution: execution("kid"),
+            workflow_type: WorkflowType::new("Kid"),
+            initiated_event_id: 2,
+            started_event_id: 3,
+        }
+    }
+
+    fn check(
+        runs: &[(WorkflowExecution, WorkflowExecutionStatus, Vec<Event>)],
+    ) -> Vec<&'static str> {
+        let views: Vec<RunView> = runs
+            .iter()
+            .map(|(execution, status, history)| RunView {
+                execution,
+                status: *status,
+                history,
+            })
+            .collect();
+        let mut found = Vec::new();
+        check_children(&views, &mut found);
+        check_external_signals(&views, &mut found);
+        found.into_iter().map(|v| v.invariant).collect()
+    }
+
+    #[test]
+    fn a_child_outcome_equal_to_the_child_end_passes() {
+        let p = parent(
+            ParentClosePolicy::Terminate,
+            vec![child_completed("r"), completed("p")],
+        );
+        let c = child(vec![completed("r")]);
+        let found = check(&[
+            (execution("parent"), S::Completed, p),
+            (execution("kid"), S::Completed, c),
+        ]);
+        assert!(found.is_empty(), "{found:?}");
+    }
+
+    #[test]
+    fn a_child_outcome_that_differs_from_the_child_end_is_caught() {
+        let p = parent(ParentClosePolicy::Terminate, vec![child_completed("other")]);
+        let c = child(vec![completed("r")]);
+        let found = check(&[
+            (execution("parent"), S::Running, p),
+            (execution("kid"), S::Completed, c),
+        ]);
+        assert_eq!(found, [OUTCOME_MATCHES.id]);
+    }
+
+    #[test]
+    fn a_child_end_missing_from_an_open_parent_is_caught() {
+        let p = parent(ParentClosePolicy::Terminate, vec![]);
+        let c = child(vec![completed("r")]);
+        let found = check(&[
+            (execution("parent"), S::Running, p),
+            (execution("kid"), S::Completed, c),
+        ]);
+        assert_eq!(found, [OUTCOME_DELIVERED.id]);
+    }
+
+    #[test]
+    fn a_child_left_running_under_the_terminate_policy_is_caught() {
+        let p = parent(ParentClosePolicy::Terminate, vec![completed("p")]);
+        let c = child(vec![]);
+        let found = check(&[
+            (execution("parent"), S::Completed, p.clone()),
+            (execution("kid"), S::Running, c.clone()),
+        ]);
+        assert_eq!(found, [CLOSE_POLICY.id]);
+        let abandoned = parent(ParentClosePolicy::Abandon, vec![completed("p")]);
+        let found = check(&[
+            (execution("parent"), S::Completed, abandoned),
+            (execution("kid"), S::Running, c),
+        ]);
+        assert!(found.is_empty(), "{found:?}");
+    }
+
+    #[test]
+    fn a_child_naming_another_parent_is_caught() {
+        let p = parent(ParentClosePolicy::Abandon, vec![]);
+        let mut c = child(vec![]);
+        if let EventAttributes::WorkflowExecutionStarted {
+            parent_initiated_event_id,
+            ..
+        } = &mut c[0].attributes
+        {
+            *parent_initiated_event_id = Some(9);
+        }
+        let found = check(&[
+            (execution("parent"), S::Running, p),
+            (execution("kid"), S::Running, c),
+        ]);
+        assert_eq!(found, [PARENT_RECORDED.id]);
+    }
+
+    #[test]
+    fn an_external_signal_recorded_twice_is_caught() {
+        let target = WorkflowExecution {
+            workflow_id: WorkflowId::new("kid"),
+            run_id: RunId::new(""),
+        };
+        let sender = numbered(vec![
+            started(),
+            EventAttributes::SignalExternalWorkflowExecutionInitiated {
+                workflow_task_completed_event_id: 1,
+                namespace: ns(),
+                workflow_execution: target.clone(),
+                signal_name: "ping".into(),
+                input: Payload::null(),
+                child_workflow_only: false,
+            },
+            EventAttributes::ExternalWorkflowExecutionSignaled {
+                initiated_event_id: 2,
+                namespace: ns(),
+                workflow_execution: target,
+            },
+        ]);
+        let signal = EventAttributes::WorkflowExecutionSignaled {
+            signal_name: "ping".into(),
+            input: Payload::null(),
+            identity: format!("workflow {}", execution("sender")),
+        };
+        let once = numbered(vec![started(), signal.clone()]);
+        let twice = numbered(vec![started(), signal.clone(), signal]);
+        let ok = check(&[
+            (execution("sender"), S::Running, sender.clone()),
+            (execution("kid"), S::Running, once),
+        ]);
+        assert!(ok.is_empty(), "{ok:?}");
+        let found = check(&[
+            (execution("sender"), S::Running, sender),
+            (execution("kid"), S::Running, twice),
+        ]);
+        assert_eq!(found, [EXTERNAL_SIGNAL_ONCE.id]);
+    }
+}
