@@ -133,6 +133,24 @@ fn child_completion_is_recorded_once_in_the_parent_with_its_result() {
 }
 
 #[test]
+fn child_outcome_survives_a_service_restart_before_the_transfer_runs() {
+    let mut h = Harness::default();
+    let parent = parent_with_child(&mut h, ParentClosePolicy::Terminate);
+    let task = h.poll_workflow_task_on(CHILD_QUEUE).expect("child task");
+    h.complete_workflow_task(&task.task_token, vec![complete_workflow("done")]);
+    h.restart();
+    h.advance(Duration::ZERO);
+    h.restart();
+    h.advance(Duration::ZERO);
+    let outcomes = h
+        .types(&parent)
+        .iter()
+        .filter(|t| **t == E::ChildWorkflowExecutionCompleted)
+        .count();
+    assert_eq!(outcomes, 1);
+}
+
+#[test]
 fn child_start_survives_a_service_restart_before_the_transfer_runs() {
     let mut h = Harness::default();
     let parent = h.start("parent");
