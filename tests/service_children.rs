@@ -286,3 +286,68 @@ fn external_cancel_request_reaches_the_target_and_names_the_source() {
         .types(&source)
         .contains(&E::ExternalWorkflowExecutionCancelRequested));
 }
+
+/// The parent's child outcome event type once its child ends by `end`.
+fn parent_outcome_after(end: impl FnOnce(&mut Harness, &WorkflowExecution)) -> EventType {
+    let mut h = Harness::default();
+    let parent = parent_with_child(&mut h, ParentClosePolicy::Terminate);
+    let child = child_of(&h, &parent);
+    end(&mut h, &child);
+    h.advance(Duration::ZERO);
+    let outcome = h.history(&parent).into_iter().rev().find(|e| {
+        matches!(
+            e.event_type(),
+            E::ChildWorkflowExecutionCompleted
+                | E::ChildWorkflowExecutionFailed
+                | E::ChildWorkflowExecutionCanceled
+                | E::ChildWorkflowExecutionTimedOut
+                | E::ChildWorkflowExecutionTerminated
+        )
+    });
+    outcome
+        .expect("the parent records the child's end")
+        .event_type()
+}
+
+#[test]
+fn child_termination_and_failure_reach_the_parent_as_their_own_outcomes() {
+    let terminated = parent_outcome_after(|h, child| {
+        h.terminate(child);
+    });
+    assert_eq!(terminated, E::ChildWorkflowExecutionTerminated);
+    let failed = parent_outcome_after(|h, _| {
+        let task = h.poll_workflow_task_on(CHILD_QUEUE).expect("child task");
+        let failure = Failure::application("Boom", "child failed");
+        h.complete_workflow_task(
+            &task.task_token,
+            vec![Command::FailWorkflowExecution { failure }],
+        );
+    });
+    assert_eq!(failed, E::ChildWorkflowExecutionFailed);
+    let canceled = parent_outcome_after(|h, _| {
+        let task = h.poll_workflow_task_on(CHILD_QUEUE).expect("child task");
+        let cancel = Command::CancelWorkflowExecution { details: None };
+        h.complete_workflow_task(&task.task_token, vec![cancel]);
+    });
+    assert_eq!(canceled, E::ChildWorkflowExecutionCanceled);
+}
+
+#[test]
+fn child_run_timeout_reaches_the_parent_as_timed_out() {
+    let mut h = Harness::default();
+    let parent = h.start("parent");
+    let task = h.poll_workflow_task();
+    let Command::StartChildWorkflowExecution(mut options) =
+        start_child("child-1", ParentClosePolicy::Terminate)
+    else {
+        unreachable!()
+    };
+    options.workflow_run_timeout = Some(secs(30));
+    let commands = vec![Command::StartChildWorkflowExecution(options)];
+    h.complete_workflow_task(&task.task_token, commands);
+    h.advance(Duration::ZERO);
+    h.advance(secs(30));
+    assert!(h
+        .types(&parent)
+        .contains(&E::ChildWorkflowExecutionTimedOut));
+}
