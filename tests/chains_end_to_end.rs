@@ -218,3 +218,35 @@ fn a_changed_child_workflow_type_is_nondeterminism_at_its_initiated_event() {
     );
     assert!(produced.contains("sleep_for"), "{produced}");
 }
+
+async fn cancels_its_child(ctx: WfContext, _input: Payload) -> WfResult {
+    let child = ctx
+        .child_workflow(
+            "cancellable",
+            "kid",
+            Payload::new(serde_json::json!({"iterations": 1000})),
+        )
+        .start();
+    child.started().await?;
+    child.cancel().await?;
+    let outcome = child.result().await.expect_err("the child ends canceled");
+    let missing = ctx.signal_external("nobody", "ping", 1).await;
+    let text = format!("{} / {}", outcome.message, missing.is_err());
+    Ok(Payload::from(text.as_str()))
+}
+
+#[test]
+fn a_parent_cancels_its_child_and_learns_of_a_missing_signal_target() {
+    let mut registry = Registry::library();
+    registry.register_workflow("cancels_its_child", cancels_its_child);
+    let scenario = parse(
+        r#"{"name": "cancel", "workers": {"count": 1}, "workflows": [
+            {"type": "cancels_its_child", "id_prefix": "p",
+             "expect": {"status": "Completed", "result": "child workflow canceled / true"}}]}"#,
+    )
+    .unwrap();
+    let outcome = run(&scenario, &Rc::new(registry), &options(1)).expect("runs");
+    assert!(outcome.passed(), "{}", outcome.failure_line());
+    let kid = runs_of(&outcome, "kid");
+    assert_eq!(kid[0].status(), WorkflowExecutionStatus::Canceled);
+}
