@@ -58,7 +58,7 @@ const TABLE: &[(&str, &str, &str, u64)] = &[
         "signal_dedup_skipped",
         "sabotage_signal_faults",
         "effects.signal_applied_once",
-        3,
+        10,
     ),
 ];
 

@@ -560,13 +560,13 @@ fn activity_without_any_close_timeout_is_a_bad_command() {
 }
 
 #[test]
-fn unsupported_child_workflow_command_fails_the_task_without_crashing() {
+fn child_workflow_command_without_an_id_fails_the_task_without_crashing() {
     let mut h = Harness::default();
     let run = h.start("w");
     let task = h.poll_workflow_task();
     let child = Command::StartChildWorkflowExecution(StartChildWorkflow {
         namespace: Namespace::default(),
-        workflow_id: WorkflowId::new("child"),
+        workflow_id: WorkflowId::new(""),
         workflow_type: WorkflowType::new("wf"),
         task_queue: TaskQueue::new(QUEUE),
         input: Payload::null(),

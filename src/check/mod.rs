@@ -10,6 +10,8 @@
 //! each committed transition while the run happens. Every invariant has a
 //! stable id listed in [`catalog`].
 
+mod chains;
+mod children;
 mod determinism;
 mod effects;
 #[cfg(test)]
@@ -22,6 +24,7 @@ mod recorded;
 mod replay;
 pub mod report;
 mod run;
+mod run_view;
 mod status;
 
 use crate::model::Event;
@@ -86,6 +89,16 @@ static CATALOG: &[InvariantInfo] = &[
     oracle::EXPECTED_STATUS,
     oracle::EXPECTED_RESULT,
     determinism::SIMULATION_DETERMINISTIC,
+    chains::LINKED_BOTH_WAYS,
+    chains::ONLY_LAST_RUNNING,
+    chains::EXECUTION_TIMEOUT,
+    chains::RETRY_POLICY,
+    chains::CRON_SLOTS,
+    children::PARENT_RECORDED,
+    children::OUTCOME_MATCHES,
+    children::OUTCOME_DELIVERED,
+    children::CLOSE_POLICY,
+    children::EXTERNAL_SIGNAL_ONCE,
 ];
 
 /// Every invariant the checkers know, in a stable order.
@@ -118,6 +131,8 @@ mod tests {
             "effects.",
             "oracle.",
             "simulation.",
+            "children.",
+            "chains.",
         ];
         assert!(ids
             .iter()

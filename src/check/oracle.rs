@@ -61,7 +61,20 @@ pub(crate) fn check_expectation(
     }
 }
 
-/// Whether an injected non-retryable activity failure reached the workflow.
+/// Whether an injected non-retryable activity failure reached the workflow,
+/// directly or through a child workflow's failure.
 fn diverted_by_injected_failure(history: &[Event]) -> bool {
-    history.iter().any(|e| matches!(&e.attributes, EventAttributes::ActivityTaskFailed { failure, .. } if failure.application_type() == Some(INJECTED_FATAL)))
+    history.iter().any(|e| match &e.attributes {
+        EventAttributes::ActivityTaskFailed { failure, .. }
+        | EventAttributes::ChildWorkflowExecutionFailed { failure, .. } => {
+            caused_by_injected_failure(failure)
+        }
+        _ => false,
+    })
+}
+
+/// Whether `failure` or one of its causes is an injected non-retryable failure.
+fn caused_by_injected_failure(failure: &Failure) -> bool {
+    std::iter::successors(Some(failure), |f| f.cause.as_deref())
+        .any(|f| f.application_type() == Some(INJECTED_FATAL))
 }

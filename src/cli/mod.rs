@@ -7,8 +7,8 @@
 mod check_history;
 mod explore;
 mod history;
-mod replay_history;
 mod minimize;
+mod replay_history;
 mod run;
 mod scenarios;
 

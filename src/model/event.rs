@@ -141,7 +141,11 @@ impl EventType {
 ///
 /// `workflow_execution.run_id` of an external target may be empty, meaning
 /// "the current run of that workflow id", as in Temporal.
-#[allow(missing_docs)] // field names are Temporal's; see TEMPORAL.md for each
+#[allow(missing_docs)]
+// field names are Temporal's; see TEMPORAL.md for each
+// Each event is stored once, in its history's Vec; boxing the large start
+// event would only add an allocation and a pointer chase per read.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum EventAttributes {
     WorkflowExecutionStarted {

@@ -5,6 +5,7 @@
 //! export to Temporal's JSON history format stays mechanical.
 
 mod command;
+mod cron;
 mod event;
 mod failure;
 mod ids;
@@ -15,6 +16,7 @@ mod status;
 mod time;
 
 pub use command::*;
+pub use cron::{CronError, CronSchedule};
 pub use event::*;
 pub use failure::*;
 pub use ids::*;

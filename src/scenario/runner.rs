@@ -71,14 +71,14 @@ impl Outcome {
     pub fn passed(&self) -> bool {
         match &self.expect_violation {
             None => self.violations.is_empty(),
-            Some(id) => self.violations.iter().any(|v| &v.invariant == id),
+            Some(id) => self.violations.iter().any(|v| v.invariant == id),
         }
     }
 
     /// Why a run failed, in one line.
     pub fn failure_line(&self) -> String {
         match (&self.expect_violation, self.violations.first()) {
-            (Some(id), _) if self.violations.iter().all(|v| &v.invariant != id) => {
+            (Some(id), _) if self.violations.iter().all(|v| v.invariant != id) => {
                 format!("expected violation {id} did not fire")
             }
             (_, Some(v)) => format!("{}: {}", v.invariant, v.message),

@@ -229,6 +229,18 @@ pub struct PendingTimerInfo {
     pub fire_time: SimTime,
 }
 
+/// A child this run started (or is starting) whose outcome is not yet recorded.
+#[allow(missing_docs)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PendingChildInfo {
+    pub initiated_event_id: i64,
+    pub workflow_id: WorkflowId,
+    pub workflow_type: WorkflowType,
+    /// The child's first run, once started.
+    pub run_id: Option<RunId>,
+    pub parent_close_policy: ParentClosePolicy,
+}
+
 /// What Describe returns.
 #[allow(missing_docs)]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -236,6 +248,11 @@ pub struct DescribeWorkflowExecutionResponse {
     pub info: WorkflowExecutionInfo,
     pub pending_activities: Vec<PendingActivityInfo>,
     pub pending_timers: Vec<PendingTimerInfo>,
+    /// Children not yet closed (as far as this run has recorded).
+    pub pending_children: Vec<PendingChildInfo>,
+    /// Every run of this run's chain (same workflow id and first run), in
+    /// start order: each run's status, memo and links.
+    pub chain: Vec<WorkflowExecutionInfo>,
 }
 
 /// ListWorkflowExecutions: every run, optionally filtered.

@@ -3,11 +3,13 @@
 //! order, each writing its event right after the WorkflowTaskCompleted
 //! (rule 4). Commands after the first closing command are ignored.
 //!
-//! Child workflows and external signals/cancels are rejected for now; they
-//! slot in as new arms of [`validate`] and [`apply`] plus their own module.
+//! Child workflows and external signals/cancels write their initiated event
+//! here and queue a transfer (see `transfers` and `children`).
 
 use super::activities;
-use super::mutable_state::{Effects, MutableState};
+use super::children;
+use super::cron_runs::{first_slot_backoff, CronNext};
+use super::mutable_state::{Effects, MutableState, Transfer};
 use super::store::RunRecord;
 use super::user_timers;
 use super::workflow_retries::WorkflowRetry;
@@ -50,6 +52,8 @@ pub(crate) struct CommandsOutcome {
     pub continue_as_new: Option<ContinuedRun>,
     /// The run failed with this failure (a retry may follow).
     pub workflow_failure: Option<Failure>,
+    /// The run completed with this result (a cron run may follow).
+    pub workflow_result: Option<Payload>,
 }
 
 /// Checks a batch against the run's pending activities and timers, in order,
@@ -129,29 +133,38 @@ pub(crate) fn validate(state: &MutableState, commands: &[Command]) -> Result<(),
             Command::RecordMarker { .. }
             | Command::ModifyWorkflowProperties { .. }
             | Command::UpsertWorkflowSearchAttributes { .. } => {}
-            Command::StartChildWorkflowExecution(_) => {
-                let cause =
-                    other("WORKFLOW_TASK_FAILED_CAUSE_BAD_START_CHILD_EXECUTION_ATTRIBUTES");
-                return reject(
-                    cause,
-                    "child workflows are not supported by this Service yet",
-                );
+            Command::StartChildWorkflowExecution(c) => {
+                if c.workflow_id.as_str().is_empty() || c.workflow_type.as_str().is_empty() {
+                    let cause =
+                        other("WORKFLOW_TASK_FAILED_CAUSE_BAD_START_CHILD_EXECUTION_ATTRIBUTES");
+                    return reject(cause, "child workflow id and type are required");
+                }
+                if let Err(why) = first_slot_backoff(c.cron_schedule.as_deref(), SimTime::ZERO) {
+                    let cause =
+                        other("WORKFLOW_TASK_FAILED_CAUSE_BAD_START_CHILD_EXECUTION_ATTRIBUTES");
+                    return reject(cause, why);
+                }
             }
-            Command::SignalExternalWorkflowExecution { .. } => {
-                let cause =
-                    other("WORKFLOW_TASK_FAILED_CAUSE_BAD_SIGNAL_WORKFLOW_EXECUTION_ATTRIBUTES");
-                return reject(
-                    cause,
-                    "external signals are not supported by this Service yet",
-                );
+            Command::SignalExternalWorkflowExecution {
+                workflow_execution,
+                signal_name,
+                ..
+            } => {
+                if workflow_execution.workflow_id.as_str().is_empty() || signal_name.is_empty() {
+                    let cause = other(
+                        "WORKFLOW_TASK_FAILED_CAUSE_BAD_SIGNAL_WORKFLOW_EXECUTION_ATTRIBUTES",
+                    );
+                    return reject(cause, "target workflow id and signal name are required");
+                }
             }
-            Command::RequestCancelExternalWorkflowExecution { .. } => {
-                let cause =
-                    other("WORKFLOW_TASK_FAILED_CAUSE_BAD_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_ATTRIBUTES");
-                return reject(
-                    cause,
-                    "external cancel requests are not supported by this Service yet",
-                );
+            Command::RequestCancelExternalWorkflowExecution {
+                workflow_execution, ..
+            } => {
+                if workflow_execution.workflow_id.as_str().is_empty() {
+                    let cause =
+                        other("WORKFLOW_TASK_FAILED_CAUSE_BAD_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_ATTRIBUTES");
+                    return reject(cause, "target workflow id is required");
+                }
             }
         }
     }
@@ -165,6 +178,8 @@ pub(crate) struct ClosePlan {
     pub continue_as_new_run_id: Option<RunId>,
     /// Whether a FailWorkflowExecution is retried as a new run.
     pub workflow_retry: Option<WorkflowRetry>,
+    /// The next cron run after a completion, or a failure not retried.
+    pub cron_next: Option<CronNext>,
 }
 
 /// Applies a validated batch: one event per command, each pointing at the
@@ -199,10 +214,11 @@ pub(crate) fn apply(
             }
             Command::CompleteWorkflowExecution { result } => {
                 let closing = EventAttributes::WorkflowExecutionCompleted {
-                    result,
+                    result: result.clone(),
                     workflow_task_completed_event_id: wtc,
-                    new_execution_run_id: None,
+                    new_execution_run_id: plan.cron_next.as_ref().map(|c| c.run_id.clone()),
                 };
+                outcome.workflow_result = Some(result);
                 run.close(now, closing);
                 break;
             }
@@ -212,7 +228,9 @@ pub(crate) fn apply(
                     retry_state: workflow_retry
                         .map_or(RetryState::RetryPolicyNotSet, WorkflowRetry::retry_state),
                     workflow_task_completed_event_id: wtc,
-                    new_execution_run_id: workflow_retry.and_then(WorkflowRetry::new_run_id),
+                    new_execution_run_id: workflow_retry
+                        .and_then(WorkflowRetry::new_run_id)
+                        .or_else(|| plan.cron_next.as_ref().map(|c| c.run_id.clone())),
                 };
                 run.close(now, closing);
                 outcome.workflow_failure = Some(failure);
@@ -303,10 +321,58 @@ pub(crate) fn apply(
                 };
                 run.append(now, upserted);
             }
-            Command::StartChildWorkflowExecution(_)
-            | Command::SignalExternalWorkflowExecution { .. }
-            | Command::RequestCancelExternalWorkflowExecution { .. } => {
-                unreachable!("rejected by validate")
+            Command::StartChildWorkflowExecution(command) => {
+                let default_task_timeout = run.state.workflow_task_timeout;
+                children::initiate(run, now, wtc, command, default_task_timeout)
+            }
+            Command::SignalExternalWorkflowExecution {
+                namespace,
+                workflow_execution,
+                signal_name,
+                input,
+                child_workflow_only,
+            } => {
+                let initiated = EventAttributes::SignalExternalWorkflowExecutionInitiated {
+                    workflow_task_completed_event_id: wtc,
+                    namespace: namespace.clone(),
+                    workflow_execution: workflow_execution.clone(),
+                    signal_name: signal_name.clone(),
+                    input: input.clone(),
+                    child_workflow_only,
+                };
+                let initiated_event_id = run.append(now, initiated);
+                run.state.transfers.push(Transfer::SignalExternal {
+                    initiated_event_id,
+                    workflow_task_completed_event_id: wtc,
+                    namespace,
+                    target: workflow_execution,
+                    signal_name,
+                    input,
+                    child_workflow_only,
+                });
+            }
+            Command::RequestCancelExternalWorkflowExecution {
+                namespace,
+                workflow_execution,
+                child_workflow_only,
+                reason,
+            } => {
+                let initiated = EventAttributes::RequestCancelExternalWorkflowExecutionInitiated {
+                    workflow_task_completed_event_id: wtc,
+                    namespace: namespace.clone(),
+                    workflow_execution: workflow_execution.clone(),
+                    child_workflow_only,
+                    reason: reason.clone(),
+                };
+                let initiated_event_id = run.append(now, initiated);
+                run.state.transfers.push(Transfer::CancelExternal {
+                    initiated_event_id,
+                    workflow_task_completed_event_id: wtc,
+                    namespace,
+                    target: workflow_execution,
+                    child_workflow_only,
+                    reason,
+                });
             }
         }
     }

@@ -3,9 +3,10 @@
 //! Terminate, and the run/execution timeout. Also the creation of a run,
 //! shared with ContinueAsNew.
 
-use super::mutable_state::{Effects, MutableState, WorkflowTaskState};
+use super::mutable_state::{Effects, MutableState, ParentLink, WorkflowTaskState};
 use super::store::{NewRun, RunRecord};
 use super::timers::Deadline;
+use super::workflow_retries::WorkflowRetry;
 use super::*;
 
 /// Temporal's upper bound on a workflow task's start-to-close timeout.
@@ -40,11 +41,15 @@ pub(crate) struct RunStart {
     pub attempt: u32,
     /// The failure of the run this one retries.
     pub continued_failure: Option<Failure>,
+    /// The previous cron run's result.
+    pub last_completion_result: Option<Payload>,
     pub start_request_id: Option<String>,
+    /// The parent of a child chain (carried to every run of the chain).
+    pub parent: Option<ParentLink>,
 }
 
 /// Whether the last run's status lets a start with this policy reuse the id.
-fn reuse_allowed(policy: WorkflowIdReusePolicy, last: WorkflowExecutionStatus) -> bool {
+pub(super) fn reuse_allowed(policy: WorkflowIdReusePolicy, last: WorkflowExecutionStatus) -> bool {
     use WorkflowExecutionStatus as S;
     match policy {
         WorkflowIdReusePolicy::AllowDuplicate | WorkflowIdReusePolicy::TerminateIfRunning => true,
@@ -93,6 +98,9 @@ impl Service {
                 return Err(conflict);
             }
         }
+        let first_workflow_task_backoff =
+            cron_runs::first_slot_backoff(r.cron_schedule.as_deref(), now)
+                .map_err(ServiceError::InvalidArgument)?;
         let run_id = RunId::derive(self.config.seed, self.store.take_sequence());
         let workflow_task_timeout = r
             .workflow_task_timeout
@@ -114,10 +122,12 @@ impl Service {
             first_execution_run_id: None,
             continued_from: None,
             execution_expiration_time: None,
-            first_workflow_task_backoff: None,
+            first_workflow_task_backoff,
             attempt: 1,
             continued_failure: None,
+            last_completion_result: None,
             start_request_id: (!r.request_id.is_empty()).then_some(r.request_id),
+            parent: None,
         };
         self.create_run(now, start, fx);
         Ok(StartWorkflowExecutionResponse { run_id })
@@ -148,6 +158,7 @@ impl Service {
         state.first_workflow_task_at = first_workflow_task_backoff.map(|d| now + d);
         state.run_expiration_time = run_expiration_time;
         state.execution_expiration_time = execution_expiration_time;
+        state.parent = start.parent.clone();
         let execution = WorkflowExecution {
             workflow_id: start.workflow_id,
             run_id: start.run_id.clone(),
@@ -166,9 +177,9 @@ impl Service {
             now,
             EventAttributes::WorkflowExecutionStarted {
                 workflow_type: start.workflow_type,
-                parent_workflow_namespace: None,
-                parent_workflow_execution: None,
-                parent_initiated_event_id: None,
+                parent_workflow_namespace: start.parent.as_ref().map(|p| p.namespace.clone()),
+                parent_workflow_execution: start.parent.as_ref().map(|p| p.execution.clone()),
+                parent_initiated_event_id: start.parent.as_ref().map(|p| p.initiated_event_id),
                 task_queue: start.task_queue,
                 input: start.input,
                 workflow_execution_timeout: start.workflow_execution_timeout,
@@ -177,7 +188,7 @@ impl Service {
                 continued_execution_run_id,
                 initiator,
                 continued_failure: start.continued_failure,
-                last_completion_result: None,
+                last_completion_result: start.last_completion_result,
                 original_execution_run_id: start.run_id.clone(),
                 identity: start.identity,
                 first_execution_run_id: start.first_execution_run_id.unwrap_or(start.run_id),
@@ -279,7 +290,7 @@ impl Service {
     }
 
     /// Closes an open run with WorkflowExecutionTerminated, as one commit.
-    fn terminate_run(
+    pub(super) fn terminate_run(
         &mut self,
         now: SimTime,
         index: usize,
@@ -319,12 +330,22 @@ impl Service {
         }
         let failure = Failure::timeout(TimeoutType::StartToClose);
         let retry = self.plan_workflow_retry(now, index, &failure);
+        let cron = match retry {
+            WorkflowRetry::Stop(_) => self.plan_cron_run(now, index),
+            WorkflowRetry::Retry { .. } => None,
+        };
         let timed_out = EventAttributes::WorkflowExecutionTimedOut {
             retry_state: retry.retry_state(),
-            new_execution_run_id: retry.new_run_id(),
+            new_execution_run_id: retry
+                .new_run_id()
+                .or_else(|| cron.as_ref().map(|c| c.run_id.clone())),
         };
         force_close(self.store.at_mut(index), now, timed_out);
         self.store.commit(index);
+        if let Some(cron) = cron {
+            self.start_cron_run(now, index, cron, None, Some(failure), fx);
+            return;
+        }
         self.start_retry_run(now, index, retry, failure, fx);
     }
 }

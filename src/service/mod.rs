@@ -13,6 +13,11 @@
 //! - `activities`: activity dispatch, heartbeats, outcomes, timeouts, retries;
 //! - `user_timers`: timers started by workflow code;
 //! - `workflow_retries`: retrying a failed or timed-out run as a new run;
+//! - `cron_runs`: cron schedules: waiting for a slot, the next run of the chain;
+//! - `transfers`: cross-run work (the transfer queue): arming, dispatch,
+//!   external signals and cancel requests;
+//! - `children`: child workflows: initiation, start, outcome in the parent,
+//!   parent close policies;
 //! - `matching`: task queues and parked long polls (memory only);
 //! - `timers`: the deadline heap (memory only);
 //! - `visibility`: describe, list and history reads.
@@ -38,21 +43,29 @@
 //! - A heartbeat is one commit (Temporal counts its timer as a second).
 //! - RespondWorkflowTaskCompleted whose commands are rejected answers OK:
 //!   the task is failed in history and retried.
-//! - Child workflows and external signal/cancel commands fail the workflow
-//!   task with a Bad* cause until implemented; cron schedules are recorded
-//!   but not acted on; namespaces are not separated; size/count limits are
-//!   not enforced.
+//! - Cross-run work (start a child, report a child's outcome to its parent,
+//!   apply a parent close policy, deliver an external signal or cancel) is
+//!   durable in the source run's state and carried out at the next
+//!   `advance`, so a crash in between redoes it from the Store; each target
+//!   checks it has not applied the work before (exactly once). Removing a
+//!   done transfer is not counted as a state transition (Temporal's queue
+//!   ack is not one either).
+//! - Cron slots are computed in UTC; a retry policy retries a failed cron
+//!   run before the schedule moves on. Namespaces are not separated; size/count limits are not enforced.
 //! - `next_deadline` may name a moot deadline (a timeout of a task that has
 //!   since completed): `advance` then changes nothing.
 
 mod activities;
 pub mod api;
+mod children;
 mod commands;
+mod cron_runs;
 mod executions;
 mod matching;
 mod mutable_state;
 mod store;
 mod timers;
+mod transfers;
 mod user_timers;
 mod visibility;
 mod workflow_retries;
@@ -101,6 +114,8 @@ pub struct Service {
     store: Store,
     matching: Matching,
     deadlines: DeadlineQueue,
+    /// Runs whose pending transfers already have a `Deadline::Transfers`.
+    transfers_armed: std::collections::BTreeSet<usize>,
 }
 
 impl Service {
@@ -111,6 +126,7 @@ impl Service {
             store: Store::default(),
             matching: Matching::default(),
             deadlines: DeadlineQueue::default(),
+            transfers_armed: Default::default(),
         }
     }
 
@@ -245,6 +261,7 @@ impl Service {
                     self.first_workflow_task_due(now, run, &mut fx)
                 }
                 Deadline::RunTimeout { run } => self.run_timeout(now, run, &mut fx),
+                Deadline::Transfers { run } => self.run_transfers(now, run, &mut fx),
                 Deadline::PollExpiry { call } => match self.matching.expire(call) {
                     Some(PollKind::Workflow) => {
                         out.push((call, Response::PollWorkflowTaskQueue(None)))
@@ -332,6 +349,7 @@ impl Service {
                 None => self.matching.push_activity_task(queue, task),
             }
         }
+        self.arm_transfers(now);
     }
 
     /// Parks a long poll and arms its expiry.

@@ -47,6 +47,14 @@ pub(crate) struct MutableState {
     /// When the delayed first workflow task is due (continue-as-new
     /// backoff); until then new events schedule no task.
     pub first_workflow_task_at: Option<SimTime>,
+    /// The parent that started this chain as a child, if any.
+    pub parent: Option<ParentLink>,
+    /// Children initiated by this run whose outcome is not yet recorded,
+    /// by StartChildWorkflowExecutionInitiated id.
+    pub children: BTreeMap<i64, ChildInfo>,
+    /// Cross-run work this run's commits made durable and the Service has
+    /// yet to carry out (the transfer queue of Temporal).
+    pub transfers: Vec<Transfer>,
 }
 
 impl MutableState {
@@ -67,6 +75,9 @@ impl MutableState {
             signal_request_ids: BTreeSet::new(),
             cancel_requested: false,
             first_workflow_task_at: None,
+            parent: None,
+            children: BTreeMap::new(),
+            transfers: Vec::new(),
         }
     }
 }
@@ -214,6 +225,67 @@ pub(crate) struct TimerInfo {
     pub fire_time: SimTime,
 }
 
+/// Where a child chain reports its outcome.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct ParentLink {
+    pub namespace: Namespace,
+    pub execution: WorkflowExecution,
+    /// The parent's StartChildWorkflowExecutionInitiated.
+    pub initiated_event_id: i64,
+}
+
+/// A child this run initiated and has not yet heard the end of.
+#[derive(Clone, Debug)]
+pub(crate) struct ChildInfo {
+    pub namespace: Namespace,
+    pub workflow_id: WorkflowId,
+    pub workflow_type: WorkflowType,
+    pub parent_close_policy: ParentClosePolicy,
+    /// The child's first run, once ChildWorkflowExecutionStarted is written.
+    pub run_id: Option<RunId>,
+}
+
+/// One unit of cross-run work, kept in the source run's durable state until
+/// the Service has applied it to its target and recorded the result.
+#[derive(Clone, Debug)]
+pub(crate) enum Transfer {
+    /// Start the child of a StartChildWorkflowExecutionInitiated.
+    StartChild {
+        initiated_event_id: i64,
+        workflow_task_completed_event_id: i64,
+        command: StartChildWorkflow,
+    },
+    /// This chain closed: record its outcome in the parent.
+    RecordChildClosed {
+        parent: ParentLink,
+        closing: Box<EventAttributes>,
+    },
+    /// The parent closed: apply its close policy to a child chain.
+    ApplyParentClosePolicy {
+        child: WorkflowExecution,
+        policy: ParentClosePolicy,
+    },
+    /// Deliver a SignalExternalWorkflowExecutionInitiated.
+    SignalExternal {
+        initiated_event_id: i64,
+        workflow_task_completed_event_id: i64,
+        namespace: Namespace,
+        target: WorkflowExecution,
+        signal_name: String,
+        input: Payload,
+        child_workflow_only: bool,
+    },
+    /// Deliver a RequestCancelExternalWorkflowExecutionInitiated.
+    CancelExternal {
+        initiated_event_id: i64,
+        workflow_task_completed_event_id: i64,
+        namespace: Namespace,
+        target: WorkflowExecution,
+        child_workflow_only: bool,
+        reason: String,
+    },
+}
+
 /// Names a workflow task in a queue; stale once the run's task moved on.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct WorkflowTaskRef {
@@ -244,8 +316,9 @@ pub(crate) struct Effects {
 
 impl RunRecord {
     /// Writes one event to history at once and returns its id.
-    pub(crate) fn append(&mut self, now: SimTime, attributes: EventAttributes) -> i64 {
+    pub(crate) fn append(&mut self, now: SimTime, mut attributes: EventAttributes) -> i64 {
         let event_id = self.next_event_id();
+        point_child_outcome_at_started(&self.history, &mut attributes);
         debug_assert!(
             self.status.is_running(),
             "no event may follow the closing event"
@@ -375,6 +448,28 @@ impl RunRecord {
             .event_type()
             .closing_status()
             .expect("close takes a closing event");
+        let continues = closing_names_next_run(&closing);
+        if let (Some(parent), false) = (&self.state.parent, continues) {
+            let transfer = Transfer::RecordChildClosed {
+                parent: parent.clone(),
+                closing: Box::new(closing.clone()),
+            };
+            self.state.transfers.push(transfer);
+        }
+        for child in self.state.children.values() {
+            let Some(run_id) = &child.run_id else {
+                continue;
+            };
+            if child.parent_close_policy != ParentClosePolicy::Abandon {
+                self.state.transfers.push(Transfer::ApplyParentClosePolicy {
+                    child: WorkflowExecution {
+                        workflow_id: child.workflow_id.clone(),
+                        run_id: run_id.clone(),
+                    },
+                    policy: child.parent_close_policy,
+                });
+            }
+        }
         self.append(now, closing);
         self.status = status;
         self.close_time = Some(now);
@@ -384,6 +479,65 @@ impl RunRecord {
         state.activities.clear();
         state.activity_ids.clear();
         state.timers.clear();
+    }
+}
+
+/// Points a child outcome (written with `started_event_id` 0, as its
+/// ChildWorkflowExecutionStarted may have been buffered) at that event.
+fn point_child_outcome_at_started(history: &[Event], attributes: &mut EventAttributes) {
+    use EventAttributes as A;
+    match attributes {
+        A::ChildWorkflowExecutionCompleted {
+            initiated_event_id,
+            started_event_id,
+            ..
+        }
+        | A::ChildWorkflowExecutionFailed {
+            initiated_event_id,
+            started_event_id,
+            ..
+        }
+        | A::ChildWorkflowExecutionCanceled {
+            initiated_event_id,
+            started_event_id,
+            ..
+        }
+        | A::ChildWorkflowExecutionTimedOut {
+            initiated_event_id,
+            started_event_id,
+            ..
+        }
+        | A::ChildWorkflowExecutionTerminated {
+            initiated_event_id,
+            started_event_id,
+            ..
+        } if *started_event_id == 0 => {
+            *started_event_id =
+                super::children::child_started_event_id(history, *initiated_event_id);
+        }
+        _ => {}
+    }
+}
+
+/// Whether a closing event hands the chain on to a next run (continue-as-new,
+/// a workflow retry or the next cron run): then the chain has not ended.
+fn closing_names_next_run(closing: &EventAttributes) -> bool {
+    use EventAttributes as A;
+    match closing {
+        A::WorkflowExecutionContinuedAsNew { .. } => true,
+        A::WorkflowExecutionCompleted {
+            new_execution_run_id,
+            ..
+        }
+        | A::WorkflowExecutionFailed {
+            new_execution_run_id,
+            ..
+        }
+        | A::WorkflowExecutionTimedOut {
+            new_execution_run_id,
+            ..
+        } => new_execution_run_id.is_some(),
+        _ => false,
     }
 }
 

@@ -46,6 +46,8 @@ pub(crate) enum Deadline {
     FirstWorkflowTask { run: usize },
     /// The run's run timeout or the chain's execution timeout.
     RunTimeout { run: usize },
+    /// A run has transfers (cross-run work) to carry out.
+    Transfers { run: usize },
     /// A parked long poll that nobody answered.
     PollExpiry { call: CallId },
 }

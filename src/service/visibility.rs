@@ -17,13 +17,14 @@ fn execution_info(run: &RunRecord) -> WorkflowExecutionInfo {
         history_length: run.history.len() as i64,
         memo: run.memo.clone(),
         state_transition_count: run.state_transitions,
-        parent_execution: None,
+        parent_execution: run.state.parent.as_ref().map(|p| p.execution.clone()),
         first_run_id: run.first_execution_run_id().clone(),
     }
 }
 
 impl Service {
-    /// DescribeWorkflowExecution: status, memo, pending activities and timers.
+    /// DescribeWorkflowExecution: status, memo, parent, pending activities,
+    /// timers and children, and every run of the chain.
     pub(super) fn describe_workflow_execution(
         &self,
         r: &DescribeWorkflowExecutionRequest,
@@ -57,10 +58,33 @@ impl Service {
                 fire_time: t.fire_time,
             })
             .collect();
+        let pending_children = run
+            .state
+            .children
+            .iter()
+            .map(|(&initiated_event_id, c)| PendingChildInfo {
+                initiated_event_id,
+                workflow_id: c.workflow_id.clone(),
+                workflow_type: c.workflow_type.clone(),
+                run_id: c.run_id.clone(),
+                parent_close_policy: c.parent_close_policy,
+            })
+            .collect();
+        let first_run_id = run.first_execution_run_id();
+        let chain = self
+            .store
+            .runs_of(&run.execution.workflow_id)
+            .iter()
+            .map(|&i| self.store.at(i))
+            .filter(|r| r.first_execution_run_id() == first_run_id)
+            .map(execution_info)
+            .collect();
         Ok(DescribeWorkflowExecutionResponse {
             info: execution_info(run),
             pending_activities,
             pending_timers,
+            pending_children,
+            chain,
         })
     }
 

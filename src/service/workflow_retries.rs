@@ -112,7 +112,9 @@ impl Service {
             first_workflow_task_backoff: Some(backoff),
             attempt: attempt + 1,
             continued_failure: Some(failure),
+            last_completion_result: None,
             start_request_id: None,
+            parent: run.state.parent.clone(),
         };
         self.create_run(now, start, fx);
     }

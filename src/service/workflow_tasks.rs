@@ -9,6 +9,7 @@ use super::mutable_state::{
     Effects, ScheduledWorkflowTask, StartedWorkflowTask, WorkflowTaskState,
 };
 use super::store::RunRecord;
+use super::workflow_retries::WorkflowRetry;
 use super::*;
 
 /// How an unsuccessful workflow task ended.
@@ -189,7 +190,14 @@ impl Service {
                 plan.continue_as_new_run_id = Some(run_id);
             }
             Some(Command::FailWorkflowExecution { failure }) => {
-                plan.workflow_retry = Some(self.plan_workflow_retry(now, index, failure));
+                let retry = self.plan_workflow_retry(now, index, failure);
+                if matches!(retry, WorkflowRetry::Stop(_)) {
+                    plan.cron_next = self.plan_cron_run(now, index);
+                }
+                plan.workflow_retry = Some(retry);
+            }
+            Some(Command::CompleteWorkflowExecution { .. }) => {
+                plan.cron_next = self.plan_cron_run(now, index);
             }
             _ => {}
         }
@@ -237,7 +245,14 @@ impl Service {
         if let Some(next) = outcome.continue_as_new {
             self.start_continued_run(now, index, next, fx);
         }
-        if let (Some(retry), Some(failure)) = (plan.workflow_retry, outcome.workflow_failure) {
+        if let Some(cron) = plan.cron_next {
+            let closed = outcome.workflow_result.is_some() || outcome.workflow_failure.is_some();
+            if closed {
+                let (result, failure) = (outcome.workflow_result, outcome.workflow_failure);
+                self.start_cron_run(now, index, cron, result, failure, fx);
+            }
+        } else if let (Some(retry), Some(failure)) = (plan.workflow_retry, outcome.workflow_failure)
+        {
             self.start_retry_run(now, index, retry, failure, fx);
         }
         Ok(())
@@ -285,9 +300,15 @@ impl Service {
             first_workflow_task_backoff: next.command.backoff_start_interval,
             attempt: 1,
             continued_failure: None,
+            last_completion_result: None,
             start_request_id: None,
+            parent: run.state.parent.clone(),
         };
-        self.create_run(now, start, fx);
+        // Signal request ids carry over, so a client's retried signal is not
+        // applied a second time to the next run.
+        let signal_request_ids = run.state.signal_request_ids.clone();
+        let next_index = self.create_run(now, start, fx);
+        self.store.at_mut(next_index).state.signal_request_ids = signal_request_ids;
     }
 
     /// RespondWorkflowTaskFailed: WorkflowTaskFailed (not for a transient

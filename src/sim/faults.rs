@@ -256,6 +256,8 @@ pub struct FaultSource {
     realised: Vec<TimedFault>,
 }
 
+// One per world; the drawn mode's rng streams are inline on purpose.
+#[allow(clippy::large_enum_variant)]
 enum Mode {
     Drawn {
         profile: FaultProfile,

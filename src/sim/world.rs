@@ -93,6 +93,8 @@ pub struct RunStats {
     pub service_restarts: u64,
 }
 
+// Messages travel boxed inside `Step::Deliver`, so the request's size is paid once.
+#[allow(clippy::large_enum_variant)]
 enum Message {
     Request {
         call: CallId,
@@ -136,10 +138,20 @@ enum Step {
 /// Why a call was made. A client call records whether the client knew the
 /// execution had started when it sent the call.
 enum CallPurpose {
-    Poll { poller: u32 },
-    Respond { request: Request, attempts: u32 },
-    Heartbeat { slot: u32 },
-    Client { op: u32, started: bool },
+    Poll {
+        poller: u32,
+    },
+    Respond {
+        request: Box<Request>,
+        attempts: u32,
+    },
+    Heartbeat {
+        slot: u32,
+    },
+    Client {
+        op: u32,
+        started: bool,
+    },
 }
 
 struct Call {
@@ -977,7 +989,7 @@ impl<'s> World<'s> {
                             attempts: attempts + 1,
                         },
                         Some(RESPOND_RPC_TIMEOUT),
-                        request,
+                        *request,
                     );
                 }
             }
@@ -1031,7 +1043,7 @@ impl<'s> World<'s> {
             2 + w,
             incarnation,
             CallPurpose::Respond {
-                request: request.clone(),
+                request: Box::new(request.clone()),
                 attempts: 1,
             },
             Some(RESPOND_RPC_TIMEOUT),
@@ -1199,7 +1211,7 @@ impl<'s> World<'s> {
             2 + w,
             incarnation,
             CallPurpose::Respond {
-                request: request.clone(),
+                request: Box::new(request.clone()),
                 attempts: 1,
             },
             Some(RESPOND_RPC_TIMEOUT),

@@ -28,6 +28,15 @@ impl Job {
                 core.resolve_activity(seq, result)
             }
             Job::Resolve(Resolution::Timer { seq, result }) => core.resolve_timer(seq, result),
+            Job::Resolve(Resolution::ChildStarted { seq, result }) => {
+                core.resolve_child_started(seq, result)
+            }
+            Job::Resolve(Resolution::ChildResult { seq, result }) => {
+                core.resolve_child_result(seq, result)
+            }
+            Job::Resolve(Resolution::External { seq, result }) => {
+                core.resolve_external(seq, result)
+            }
             Job::Signal { name, input } => core.deliver_signal(&name, input),
             Job::CancelRequested => core.request_cancel(),
         }

@@ -136,9 +136,9 @@ impl RunInstance {
                 self.match_command_event(event)?;
                 continue;
             }
-            if event.event_type() != EventType::WorkflowTaskCompleted
-                && !written_inside_command_batch(event)
-            {
+            let inside_batch = event.event_type() == EventType::WorkflowTaskCompleted
+                || canceled_by_previous_event(event, index.checked_sub(1).map(|i| &events[i]));
+            if !inside_batch {
                 self.expect_all_matched(event)?;
             }
             match &event.attributes {
@@ -191,6 +191,42 @@ impl RunInstance {
                 EventAttributes::TimerFired {
                     started_event_id, ..
                 } => self.route(event, *started_event_id)?,
+                EventAttributes::StartChildWorkflowExecutionFailed {
+                    initiated_event_id, ..
+                }
+                | EventAttributes::ChildWorkflowExecutionStarted {
+                    initiated_event_id, ..
+                }
+                | EventAttributes::ChildWorkflowExecutionCompleted {
+                    initiated_event_id, ..
+                }
+                | EventAttributes::ChildWorkflowExecutionFailed {
+                    initiated_event_id, ..
+                }
+                | EventAttributes::ChildWorkflowExecutionCanceled {
+                    initiated_event_id, ..
+                }
+                | EventAttributes::ChildWorkflowExecutionTimedOut {
+                    initiated_event_id, ..
+                }
+                | EventAttributes::ChildWorkflowExecutionTerminated {
+                    initiated_event_id, ..
+                }
+                | EventAttributes::ExternalWorkflowExecutionSignaled {
+                    initiated_event_id, ..
+                }
+                | EventAttributes::SignalExternalWorkflowExecutionFailed {
+                    initiated_event_id,
+                    ..
+                }
+                | EventAttributes::ExternalWorkflowExecutionCancelRequested {
+                    initiated_event_id,
+                    ..
+                }
+                | EventAttributes::RequestCancelExternalWorkflowExecutionFailed {
+                    initiated_event_id,
+                    ..
+                } => self.route(event, *initiated_event_id)?,
                 _ => {
                     return Err(ReplayError::MalformedHistory(format!(
                         "event {} ({}) is not supported by this worker",
@@ -207,7 +243,7 @@ impl RunInstance {
     fn route(&mut self, event: &Event, command_event_id: i64) -> Result<(), ReplayError> {
         let Some(&machine) = self.by_event_id.get(&command_event_id) else {
             return Err(ReplayError::MalformedHistory(format!(
-                "event {} ({}) refers to event {command_event_id}, which started no activity or timer of this code",
+                "event {} ({}) refers to event {command_event_id}, which started no activity, timer, child or external request of this code",
                 event.event_id,
                 event.event_type().name()
             )));
@@ -263,7 +299,11 @@ impl RunInstance {
             })?;
         if matches!(
             event.event_type(),
-            EventType::ActivityTaskScheduled | EventType::TimerStarted
+            EventType::ActivityTaskScheduled
+                | EventType::TimerStarted
+                | EventType::StartChildWorkflowExecutionInitiated
+                | EventType::SignalExternalWorkflowExecutionInitiated
+                | EventType::RequestCancelExternalWorkflowExecutionInitiated
         ) {
             self.by_event_id.insert(event.event_id, machine);
         }
@@ -391,6 +431,16 @@ impl RunInstance {
                 let id = self.add_machine(Machine::Marker(MarkerMachine::new(command.clone())));
                 produced.push((id, command));
             }
+            CodeRequest::StartChild { seq, options } => {
+                let (machine, command) = ChildMachine::new(seq, options);
+                let id = self.add_machine(Machine::Child(machine));
+                produced.push((id, command));
+            }
+            CodeRequest::External { seq, command } => {
+                let machine = ExternalMachine::new(seq, command.clone());
+                let id = self.add_machine(Machine::External(machine));
+                produced.push((id, command));
+            }
             CodeRequest::UpsertMemo(upserted_memo) => {
                 let id = self.add_machine(Machine::Properties(PropertiesMachine::new()));
                 produced.push((id, Command::ModifyWorkflowProperties { upserted_memo }));
@@ -445,6 +495,24 @@ fn recorded_side_effects(completion: &[Event]) -> BTreeMap<u32, Payload> {
         .collect()
 }
 
+/// Whether `event` is the ActivityTaskCanceled that the Service writes in
+/// the middle of a command batch, right after the ActivityTaskCancelRequested
+/// of an activity that had not started (more commands may follow it).
+fn canceled_by_previous_event(event: &Event, previous: Option<&Event>) -> bool {
+    match (&event.attributes, previous.map(|p| &p.attributes)) {
+        (
+            EventAttributes::ActivityTaskCanceled {
+                scheduled_event_id, ..
+            },
+            Some(EventAttributes::ActivityTaskCancelRequested {
+                scheduled_event_id: requested,
+                ..
+            }),
+        ) => scheduled_event_id == requested,
+        _ => false,
+    }
+}
+
 fn nondeterminism(event: &Event, produced: String, expected: String) -> ReplayError {
     ReplayError::Nondeterminism {
         event_id: event.event_id,
@@ -452,18 +520,4 @@ fn nondeterminism(event: &Event, produced: String, expected: String) -> ReplayEr
         expected,
         produced,
     }
-}
-
-/// Events the Service writes in the middle of a task's command events: an
-/// activity canceled before any attempt started gets its
-/// ActivityTaskCanceled (started_event_id 0) right after its
-/// ActivityTaskCancelRequested, before the task's later commands.
-fn written_inside_command_batch(event: &Event) -> bool {
-    matches!(
-        event.attributes,
-        EventAttributes::ActivityTaskCanceled {
-            started_event_id: 0,
-            ..
-        }
-    )
 }

@@ -4,6 +4,7 @@
 //! (signals, cancellation, time), so the same code replays identically.
 
 use super::activity::ActivityBuilder;
+use super::child::{ChildBuilder, ExternalRequest};
 use super::core::{
     CodeRequest, RunCore, WorkflowInfo, SIDE_EFFECT_DATA, SIDE_EFFECT_MARKER, SIDE_EFFECT_SEQ,
 };
@@ -33,6 +34,56 @@ impl WfContext {
     /// `.start()` for a cancellable handle) to schedule it.
     pub fn activity(&self, activity_type: &str, input: impl Into<Payload>) -> ActivityBuilder {
         ActivityBuilder::new(self.clone(), ActivityType::new(activity_type), input.into())
+    }
+
+    /// Starts building a child workflow of type `workflow_type` with id
+    /// `workflow_id` (on this run's task queue unless set); `.start()` it.
+    pub fn child_workflow(
+        &self,
+        workflow_type: &str,
+        workflow_id: &str,
+        input: impl Into<Payload>,
+    ) -> ChildBuilder {
+        ChildBuilder::new(self.clone(), workflow_type, workflow_id, input.into())
+    }
+
+    /// Signals the current run of another workflow id; resolves once the
+    /// target recorded the signal (exactly once), or fails if it is not open.
+    pub fn signal_external(
+        &self,
+        workflow_id: &str,
+        signal_name: &str,
+        input: impl Into<Payload>,
+    ) -> ExternalRequest {
+        self.request_external(Command::SignalExternalWorkflowExecution {
+            namespace: Namespace::default(),
+            workflow_execution: current_run_of(workflow_id),
+            signal_name: signal_name.to_owned(),
+            input: input.into(),
+            child_workflow_only: false,
+        })
+    }
+
+    /// Asks the current run of another workflow id to cancel; resolves once
+    /// the target recorded the request, or fails if it is not open.
+    pub fn cancel_external(&self, workflow_id: &str, reason: &str) -> ExternalRequest {
+        self.request_external(Command::RequestCancelExternalWorkflowExecution {
+            namespace: Namespace::default(),
+            workflow_execution: current_run_of(workflow_id),
+            child_workflow_only: false,
+            reason: reason.to_owned(),
+        })
+    }
+
+    /// Queues a SignalExternal or RequestCancelExternal command.
+    pub(crate) fn request_external(&self, command: Command) -> ExternalRequest {
+        let mut core = self.core.borrow_mut();
+        let seq = core.next_external_seq();
+        core.requests.push(CodeRequest::External { seq, command });
+        ExternalRequest {
+            ctx: self.clone(),
+            seq,
+        }
     }
 
     /// Starts a timer that fires after `duration`; cancellable through the handle.
@@ -132,6 +183,14 @@ impl WfContext {
             backoff_start_interval: None,
             memo: None,
         })
+    }
+}
+
+/// The current run of a workflow id (an empty run id).
+fn current_run_of(workflow_id: &str) -> WorkflowExecution {
+    WorkflowExecution {
+        workflow_id: WorkflowId::new(workflow_id),
+        run_id: RunId::new(""),
     }
 }
 

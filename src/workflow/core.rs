@@ -47,6 +47,15 @@ pub(crate) enum CodeRequest {
         details: BTreeMap<String, Payload>,
     },
     UpsertMemo(Memo),
+    StartChild {
+        seq: u32,
+        options: StartChildWorkflow,
+    },
+    /// A SignalExternal or RequestCancelExternal command.
+    External {
+        seq: u32,
+        command: Command,
+    },
 }
 
 /// The marker name of a recorded side effect, and the detail key of its value.
@@ -64,9 +73,15 @@ pub(crate) struct RunCore {
     next_activity_seq: u32,
     next_timer_seq: u32,
     next_side_effect_seq: u32,
+    next_child_seq: u32,
+    next_external_seq: u32,
     pub(crate) requests: Vec<CodeRequest>,
     activity_results: BTreeMap<u32, Result<Payload, Failure>>,
     timer_results: BTreeMap<u32, Result<(), Failure>>,
+    /// Child starts as they resolve; kept (not taken) so it can be awaited again.
+    child_starts: BTreeMap<u32, Result<WorkflowExecution, Failure>>,
+    child_results: BTreeMap<u32, Result<Payload, Failure>>,
+    external_results: BTreeMap<u32, Result<(), Failure>>,
     signals: BTreeMap<String, VecDeque<Payload>>,
     cancel_requested: bool,
     /// Side-effect values recorded in the history of the task being replayed, by sequence.
@@ -84,9 +99,14 @@ impl RunCore {
             next_activity_seq: 1,
             next_timer_seq: 1,
             next_side_effect_seq: 1,
+            next_child_seq: 1,
+            next_external_seq: 1,
             requests: Vec::new(),
             activity_results: BTreeMap::new(),
             timer_results: BTreeMap::new(),
+            child_starts: BTreeMap::new(),
+            child_results: BTreeMap::new(),
+            external_results: BTreeMap::new(),
             signals: BTreeMap::new(),
             cancel_requested: false,
             recorded_side_effects: BTreeMap::new(),
@@ -110,6 +130,53 @@ impl RunCore {
         let seq = self.next_side_effect_seq;
         self.next_side_effect_seq += 1;
         seq
+    }
+
+    pub(crate) fn next_child_seq(&mut self) -> u32 {
+        let seq = self.next_child_seq;
+        self.next_child_seq += 1;
+        seq
+    }
+
+    pub(crate) fn next_external_seq(&mut self) -> u32 {
+        let seq = self.next_external_seq;
+        self.next_external_seq += 1;
+        seq
+    }
+
+    /// A child started, or could not start (then its result is that failure too).
+    pub(crate) fn resolve_child_started(
+        &mut self,
+        seq: u32,
+        result: Result<WorkflowExecution, Failure>,
+    ) {
+        if let Err(failure) = &result {
+            self.child_results.insert(seq, Err(failure.clone()));
+        }
+        self.child_starts.insert(seq, result);
+        self.progress += 1;
+    }
+
+    pub(crate) fn child_start(&self, seq: u32) -> Option<Result<WorkflowExecution, Failure>> {
+        self.child_starts.get(&seq).cloned()
+    }
+
+    pub(crate) fn resolve_child_result(&mut self, seq: u32, result: Result<Payload, Failure>) {
+        self.child_results.insert(seq, result);
+        self.progress += 1;
+    }
+
+    pub(crate) fn take_child_result(&mut self, seq: u32) -> Option<Result<Payload, Failure>> {
+        self.child_results.remove(&seq)
+    }
+
+    pub(crate) fn resolve_external(&mut self, seq: u32, result: Result<(), Failure>) {
+        self.external_results.insert(seq, result);
+        self.progress += 1;
+    }
+
+    pub(crate) fn take_external_result(&mut self, seq: u32) -> Option<Result<(), Failure>> {
+        self.external_results.remove(&seq)
     }
 
     /// The next value of the run's deterministic random stream.

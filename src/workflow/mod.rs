@@ -10,6 +10,7 @@
 
 mod activity;
 mod activity_context;
+mod child;
 mod combinators;
 mod context;
 pub(crate) mod core;
@@ -20,6 +21,7 @@ mod timer;
 
 pub use activity::{ActivityBuilder, ActivityHandle, DEFAULT_START_TO_CLOSE};
 pub use activity_context::ActivityContext;
+pub use child::{ChildBuilder, ChildHandle, ChildResult, ChildStarted, ExternalRequest};
 pub use combinators::{select, Either, Select};
 pub use context::{Cancelled, WaitCondition, WfContext};
 pub use core::WorkflowInfo;

@@ -6,13 +6,17 @@
 //! Nondeterminism is simply "this machine does not accept this event".
 
 mod activity;
+mod child;
 mod close;
+mod external;
 mod marker;
 mod properties;
 mod timer;
 
 pub(crate) use activity::ActivityMachine;
+pub(crate) use child::ChildMachine;
 pub(crate) use close::CloseMachine;
+pub(crate) use external::ExternalMachine;
 pub(crate) use marker::MarkerMachine;
 pub(crate) use properties::PropertiesMachine;
 pub(crate) use timer::TimerMachine;
@@ -27,6 +31,20 @@ pub(crate) enum Resolution {
         result: Result<Payload, Failure>,
     },
     Timer {
+        seq: u32,
+        result: Result<(), Failure>,
+    },
+    /// A child started (its execution) or could not be started.
+    ChildStarted {
+        seq: u32,
+        result: Result<WorkflowExecution, Failure>,
+    },
+    ChildResult {
+        seq: u32,
+        result: Result<Payload, Failure>,
+    },
+    /// An external signal or cancel request was delivered, or not.
+    External {
         seq: u32,
         result: Result<(), Failure>,
     },
@@ -53,6 +71,8 @@ pub(crate) enum Machine {
     Marker(MarkerMachine),
     Properties(PropertiesMachine),
     Close(CloseMachine),
+    Child(ChildMachine),
+    External(ExternalMachine),
 }
 
 impl Machine {
@@ -64,6 +84,8 @@ impl Machine {
             Machine::Marker(m) => m.on_command_event(event),
             Machine::Properties(m) => m.on_command_event(event),
             Machine::Close(m) => m.on_command_event(event),
+            Machine::Child(m) => m.on_command_event(event),
+            Machine::External(m) => m.on_command_event(event),
         }
     }
 
@@ -72,6 +94,8 @@ impl Machine {
         match self {
             Machine::Activity(m) => m.on_event(event),
             Machine::Timer(m) => m.on_event(event),
+            Machine::Child(m) => m.on_event(event),
+            Machine::External(m) => m.on_event(event),
             Machine::Marker(_) | Machine::Properties(_) | Machine::Close(_) => Err(format!(
                 "{} refers to a command that has no outcome events",
                 event.event_type().name()
@@ -97,6 +121,24 @@ pub(crate) fn describe_command(command: &Command) -> String {
         Command::RecordMarker { marker_name, .. } => {
             format!("RecordMarker(marker_name={marker_name})")
         }
+        Command::StartChildWorkflowExecution(c) => format!(
+            "StartChildWorkflowExecution(workflow_type={}, workflow_id={})",
+            c.workflow_type, c.workflow_id
+        ),
+        Command::SignalExternalWorkflowExecution {
+            workflow_execution,
+            signal_name,
+            ..
+        } => format!(
+            "SignalExternalWorkflowExecution(workflow_id={}, signal_name={signal_name})",
+            workflow_execution.workflow_id
+        ),
+        Command::RequestCancelExternalWorkflowExecution {
+            workflow_execution, ..
+        } => format!(
+            "RequestCancelExternalWorkflowExecution(workflow_id={})",
+            workflow_execution.workflow_id
+        ),
         other => other.name().to_owned(),
     }
 }
@@ -122,6 +164,22 @@ pub(crate) fn describe_event(event: &Event) -> String {
             format!("{name}(timer_id={timer_id})")
         }
         A::MarkerRecorded { marker_name, .. } => format!("{name}(marker_name={marker_name})"),
+        A::StartChildWorkflowExecutionInitiated {
+            workflow_type,
+            workflow_id,
+            ..
+        } => format!("{name}(workflow_type={workflow_type}, workflow_id={workflow_id})"),
+        A::SignalExternalWorkflowExecutionInitiated {
+            workflow_execution,
+            signal_name,
+            ..
+        } => format!(
+            "{name}(workflow_id={}, signal_name={signal_name})",
+            workflow_execution.workflow_id
+        ),
+        A::RequestCancelExternalWorkflowExecutionInitiated {
+            workflow_execution, ..
+        } => format!("{name}(workflow_id={})", workflow_execution.workflow_id),
         _ => name.to_owned(),
     }
 }

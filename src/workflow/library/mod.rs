@@ -4,10 +4,16 @@
 
 mod activities;
 mod always_panics;
-mod call_activity;
 mod bounded_retries;
+mod call_activity;
+mod cancel_tree;
 mod cancellable;
+mod counter_continue_as_new;
+mod cron_report;
 mod failing;
+mod parent_children;
+mod ping_pong;
+mod retrying_workflow;
 mod saga;
 mod signal_counter;
 mod sleep_for;
@@ -18,10 +24,16 @@ pub use activities::{
     activity_a, activity_b, echo, fail_permanently, flaky, saga_compensate, saga_step,
 };
 pub use always_panics::always_panics;
-pub use call_activity::call_activity;
 pub use bounded_retries::bounded_retries;
+pub use call_activity::call_activity;
+pub use cancel_tree::cancel_tree;
 pub use cancellable::cancellable;
+pub use counter_continue_as_new::counter_continue_as_new;
+pub use cron_report::cron_report;
 pub use failing::failing;
+pub use parent_children::parent_children;
+pub use ping_pong::{ping_pong, pong};
+pub use retrying_workflow::retrying_workflow;
 pub use saga::saga;
 pub use signal_counter::signal_counter;
 pub use sleep_for::sleep_for;
@@ -43,6 +55,13 @@ pub(crate) fn register_all(registry: &mut Registry) {
     registry.register_workflow("always_panics", always_panics);
     registry.register_workflow("call_activity", call_activity);
     registry.register_workflow("bounded_retries", bounded_retries);
+    registry.register_workflow("parent_children", parent_children);
+    registry.register_workflow("ping_pong", ping_pong);
+    registry.register_workflow("pong", pong);
+    registry.register_workflow("cancel_tree", cancel_tree);
+    registry.register_workflow("counter_continue_as_new", counter_continue_as_new);
+    registry.register_workflow("retrying_workflow", retrying_workflow);
+    registry.register_workflow("cron_report", cron_report);
     registry.register_activity("activity_a", activity_a);
     registry.register_activity("activity_b", activity_b);
     registry.register_activity("echo", echo);
