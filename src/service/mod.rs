@@ -136,6 +136,7 @@ impl Service {
     pub fn recover(config: ServiceConfig, store: Store, now: SimTime) -> Service {
         let mut service = Service::new(config);
         service.store = store;
+        service.store.note_all_transfer_runs();
         let mut out = Vec::new();
         for index in 0..service.store.len() {
             let fx = service.rebuild_run(index);

@@ -23,6 +23,9 @@ pub struct Store {
     /// Runs committed since the last [`Store::take_recent_commits`], for
     /// observers of a run in progress (not part of the durable state).
     recent_commits: Vec<usize>,
+    /// Runs committed with pending transfers since the Service last armed
+    /// them (derived from `runs`; saves scanning every run per commit).
+    transfer_runs: Vec<usize>,
 }
 
 /// One run: its history, status, memo and the durable mutable state that
@@ -197,6 +200,22 @@ impl Store {
         if self.recent_commits.last() != Some(&index) {
             self.recent_commits.push(index);
         }
+        if !self.runs[index].state.transfers.is_empty() && self.transfer_runs.last() != Some(&index)
+        {
+            self.transfer_runs.push(index);
+        }
+    }
+
+    /// The runs committed with pending transfers since the last call, emptying the list.
+    pub(crate) fn take_transfer_runs(&mut self) -> Vec<usize> {
+        std::mem::take(&mut self.transfer_runs)
+    }
+
+    /// Notes every run that has pending transfers (after a restart).
+    pub(crate) fn note_all_transfer_runs(&mut self) {
+        self.transfer_runs = (0..self.runs.len())
+            .filter(|&i| !self.runs[i].state.transfers.is_empty())
+            .collect();
     }
 
     /// The indexes of the runs committed since the last call (a run may

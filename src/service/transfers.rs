@@ -22,7 +22,7 @@ const NOT_FOUND: &str = "EXTERNAL_WORKFLOW_EXECUTION_NOT_FOUND";
 impl Service {
     /// Arms a transfer deadline at `now` for every run with pending transfers.
     pub(super) fn arm_transfers(&mut self, now: SimTime) {
-        for index in 0..self.store.len() {
+        for index in self.store.take_transfer_runs() {
             if !self.store.at(index).state.transfers.is_empty()
                 && self.transfers_armed.insert(index)
             {
