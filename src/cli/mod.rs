@@ -50,6 +50,8 @@ enum Command {
     Minimize(minimize::MinimizeArgs),
     /// List the planted bugs that `--sabotage NAME` switches on.
     Sabotages,
+    /// List every invariant the checkers hold runs and histories to.
+    Invariants,
 }
 
 /// Parses the command line, runs the command, and returns the exit code.
@@ -68,6 +70,12 @@ pub fn main() -> i32 {
         Command::Workflows => {
             for name in tempest::workflow::Registry::library().workflow_names() {
                 println!("{name}");
+            }
+            Ok(EXIT_OK)
+        }
+        Command::Invariants => {
+            for i in tempest::check::catalog() {
+                println!("{} — {}", i.id, i.description);
             }
             Ok(EXIT_OK)
         }
