@@ -1,7 +1,7 @@
 //! Every planted bug is caught: each sabotage, run on seeds of a bundled
 //! scenario, makes the invariant that guards its guarantee fire within a
 //! stated number of seeds — and with no sabotage those same seeds pass.
-//! The table of `docs/sabotage-table.md` is this list.
+//! The sabotage table in README.md is this list.
 
 use std::path::Path;
 use std::rc::Rc;
@@ -231,7 +231,7 @@ fn signal_dedup_skipped_is_caught_by_signal_applied_once() {
 }
 
 /// Prints the seeds each sabotage needs (run with `--ignored --nocapture`
-/// to regenerate `docs/sabotage-table.md`).
+/// to regenerate the README's sabotage table).
 #[test]
 #[ignore]
 fn print_seeds_needed() {
