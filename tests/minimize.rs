@@ -44,3 +44,25 @@ fn a_passing_seed_has_nothing_to_minimise() {
     let err = minimize(&scenario, &Rc::new(Registry::library()), 1, None).unwrap_err();
     assert!(err.contains("nothing to minimise"), "{err}");
 }
+
+#[test]
+fn executions_the_failure_does_not_need_are_removed() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/sabotage_duplicates.json");
+    let scenario = scenario::load(&path).expect("bundled scenario loads");
+    let registry = Rc::new(Registry::library());
+    let sabotage = Some(Sabotage::DuplicateActivityCompletion);
+    let found = minimize(&scenario, &registry, 1, sabotage).expect("seed 1 fails");
+    assert_eq!(found.original_executions, 3);
+    assert!(found.scenario.execution_count() < 3, "no execution removed");
+    let options = RunOptions {
+        seed: 1,
+        fault_schedule: Some(found.schedule.clone()),
+        sabotage,
+        keep_trace: false,
+    };
+    let replayed = runner::run(&found.scenario, &registry, &options).expect("runs");
+    assert!(replayed
+        .violations
+        .iter()
+        .any(|v| v.invariant == found.invariant));
+}

@@ -43,9 +43,27 @@ pub fn minimize(args: MinimizeArgs) -> Result<i32, String> {
         found.runs
     );
     println!("written      {}", out.display());
+    let mut scenario_arg = args.scenario.clone();
+    if found.scenario != scenario {
+        let path = out.with_file_name(format!(
+            "{}-scenario.json",
+            out.file_stem()
+                .map_or("minimal".into(), |s| s.to_string_lossy())
+        ));
+        let text = serde_json::to_string_pretty(&found.scenario).map_err(|e| e.to_string())?;
+        std::fs::write(&path, text)
+            .map_err(|e| format!("{}: cannot write scenario: {e}", path.display()))?;
+        println!(
+            "executions   {} -> {}",
+            found.original_executions,
+            found.scenario.execution_count()
+        );
+        println!("scenario     {}", path.display());
+        scenario_arg = path.display().to_string();
+    }
     println!(
         "reproduce: {}",
-        scenarios::reproduce_command(&args.scenario, args.seed, Some(&out), sabotage)
+        scenarios::reproduce_command(&scenario_arg, args.seed, Some(&out), sabotage)
     );
     Ok(super::EXIT_OK)
 }

@@ -1,7 +1,10 @@
 //! Minimisation: from a failing seed's realised fault schedule, remove
 //! faults while the same invariant still fails (rerunning the seed with the
 //! smaller schedule), by delta debugging: drop chunks of halving size, down
-//! to one fault at a time, until no single fault can go.
+//! to one fault at a time, until no single fault can go. Executions go
+//! first, with the seed's own faults: whole workflow groups, then smaller
+//! counts (fault schedules name messages by number, so any change to the
+//! workload would scramble a fixed schedule).
 
 use super::runner;
 use super::Scenario;
@@ -15,10 +18,15 @@ use std::rc::Rc;
 pub struct Minimized {
     /// The invariant the seed fails, and every kept schedule still fails.
     pub invariant: &'static str,
-    /// How many faults the seed's run injected.
+    /// How many faults the seed's run of the whole scenario injected.
     pub original_faults: usize,
     /// The smallest schedule found that still fails `invariant`.
     pub schedule: FaultSchedule,
+    /// How many executions the scenario starts.
+    pub original_executions: u64,
+    /// The scenario with the executions the failure does not need removed
+    /// (the original if none could go).
+    pub scenario: Scenario,
     /// How many runs minimisation took (the first one included).
     pub runs: u64,
 }
@@ -45,16 +53,18 @@ pub fn minimize(
         ));
     };
     let invariant = first.invariant;
-    let realised = outcome.result.faults.faults.clone();
+    let original_faults = outcome.result.faults.faults.len();
     let mut search = Search {
-        scenario,
+        scenario: scenario.clone(),
         registry,
         seed,
         sabotage,
         invariant,
         runs: 1,
     };
-    if !search.fails(&realised)? {
+    search.shrink_executions()?;
+    let realised = search.realised_faults()?;
+    if !search.fails(Some(&realised))? {
         return Err(format!(
             "seed {seed} fails {invariant}, but replaying its {} realised faults does not",
             realised.len()
@@ -63,14 +73,16 @@ pub fn minimize(
     let minimal = search.ddmin(realised.clone())?;
     Ok(Minimized {
         invariant,
-        original_faults: realised.len(),
+        original_faults,
         schedule: FaultSchedule { faults: minimal },
+        original_executions: scenario.execution_count(),
+        scenario: search.scenario,
         runs: search.runs,
     })
 }
 
 struct Search<'a> {
-    scenario: &'a Scenario,
+    scenario: Scenario,
     registry: &'a Rc<Registry>,
     seed: u64,
     sabotage: Option<Sabotage>,
@@ -79,18 +91,17 @@ struct Search<'a> {
 }
 
 impl Search<'_> {
-    /// Whether the seed with exactly these faults still fails the invariant.
-    fn fails(&mut self, faults: &[TimedFault]) -> Result<bool, String> {
+    /// Whether the seed still fails the invariant, with exactly these faults
+    /// or (`None`) with the faults it draws itself.
+    fn fails(&mut self, faults: Option<&[TimedFault]>) -> Result<bool, String> {
         self.runs += 1;
         let options = RunOptions {
             seed: self.seed,
-            fault_schedule: Some(FaultSchedule {
-                faults: faults.to_vec(),
-            }),
+            fault_schedule: faults.map(|f| FaultSchedule { faults: f.to_vec() }),
             sabotage: self.sabotage,
             keep_trace: false,
         };
-        let outcome = runner::run(self.scenario, self.registry, &options)?;
+        let outcome = runner::run(&self.scenario, self.registry, &options)?;
         Ok(outcome
             .violations
             .iter()
@@ -101,7 +112,7 @@ impl Search<'_> {
     /// first complement that still fails (then `n - 1` chunks), else double
     /// `n`, until chunks are single faults and none can go.
     fn ddmin(&mut self, mut faults: Vec<TimedFault>) -> Result<Vec<TimedFault>, String> {
-        if self.fails(&[])? {
+        if self.fails(Some(&[]))? {
             return Ok(Vec::new());
         }
         let mut n = 2usize;
@@ -114,7 +125,7 @@ impl Search<'_> {
                     .chain(faults[(start + chunk).min(faults.len())..].iter())
                     .cloned()
                     .collect();
-                if self.fails(&complement)? {
+                if self.fails(Some(&complement))? {
                     faults = complement;
                     n = (n - 1).max(2);
                     reduced = true;
@@ -129,5 +140,55 @@ impl Search<'_> {
             }
         }
         Ok(faults)
+    }
+
+    /// The faults the seed injects into the current scenario.
+    fn realised_faults(&mut self) -> Result<Vec<TimedFault>, String> {
+        self.runs += 1;
+        let options = RunOptions {
+            seed: self.seed,
+            sabotage: self.sabotage,
+            ..RunOptions::default()
+        };
+        Ok(runner::run(&self.scenario, self.registry, &options)?
+            .result
+            .faults
+            .faults)
+    }
+
+    /// Removes executions while the seed (with its own faults) still fails:
+    /// whole groups first, then each group's count (down to 1, else halved,
+    /// else one fewer), until nothing more can go.
+    fn shrink_executions(&mut self) -> Result<(), String> {
+        loop {
+            let mut reduced = false;
+            let mut group = 0;
+            while group < self.scenario.workflows.len() && self.scenario.workflows.len() > 1 {
+                let removed = self.scenario.workflows.remove(group);
+                if self.fails(None)? {
+                    reduced = true;
+                } else {
+                    self.scenario.workflows.insert(group, removed);
+                    group += 1;
+                }
+            }
+            for group in 0..self.scenario.workflows.len() {
+                let count = self.scenario.workflows[group].count;
+                for smaller in [1, count / 2, count - 1] {
+                    if smaller == 0 || smaller >= count {
+                        continue;
+                    }
+                    self.scenario.workflows[group].count = smaller;
+                    if self.fails(None)? {
+                        reduced = true;
+                        break;
+                    }
+                    self.scenario.workflows[group].count = count;
+                }
+            }
+            if !reduced {
+                return Ok(());
+            }
+        }
     }
 }
