@@ -56,7 +56,10 @@ enum Command {
 
 /// Parses the command line, runs the command, and returns the exit code.
 pub fn main() -> i32 {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => return bad_command_line(error),
+    };
     // Workflow and activity panics are task failures, not crashes: keep them off stderr.
     tempest::worker::quiet_panics();
     let result = match cli.command {
@@ -90,6 +93,32 @@ pub fn main() -> i32 {
         Ok(code) => code,
         Err(message) => {
             eprintln!("tempest: error: {message}");
+            EXIT_BAD_INPUT
+        }
+    }
+}
+
+/// Help and version go to stdout as clap prints them (exit 0); any other
+/// command-line error (a seed that is not a number, an unknown flag) is one
+/// line on stderr and exit code 2, like every other bad input.
+fn bad_command_line(error: clap::Error) -> i32 {
+    use clap::error::ErrorKind;
+    match error.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            // If stdout is gone there is nobody to tell.
+            let _ = error.print();
+            EXIT_OK
+        }
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            // `tempest` alone: the usage is the useful answer.
+            let _ = error.print();
+            EXIT_BAD_INPUT
+        }
+        _ => {
+            let rendered = error.render().to_string();
+            let first = rendered.lines().next().unwrap_or("bad command line");
+            let message = first.strip_prefix("error: ").unwrap_or(first);
+            eprintln!("tempest: error: {message} (see `tempest --help`)");
             EXIT_BAD_INPUT
         }
     }

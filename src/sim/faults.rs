@@ -302,8 +302,10 @@ impl FaultSource {
                     break;
                 }
                 let down_ms = process.range(100, down_max.as_millis().max(100) as u64);
+                // Whole milliseconds: the time a schedule file records.
+                let at_ms = t.since(SimTime::START).as_millis() as u64;
                 planned.push(PlannedFault {
-                    at: t,
+                    at: SimTime::START + Duration::from_millis(at_ms),
                     fault: make(&mut process, down_ms),
                 });
             }

@@ -54,6 +54,21 @@ impl<T> Scheduler<T> {
         self.now
     }
 
+    /// Queues `step` to run at `at` (or now, if `at` is in the past),
+    /// before the other steps of that instant, without drawing a tie-break.
+    /// For steps that only some fault sources schedule (timed faults, the
+    /// heal): a rerun from a realised fault schedule, which lacks the faults
+    /// that had no effect, then draws the same tie-breaks for every other
+    /// step.
+    pub fn at_untied(&mut self, at: SimTime, step: T) {
+        let at = at.max(self.now);
+        self.sequence += 1;
+        self.queue.push(Reverse(Entry {
+            key: (at, 0, self.sequence),
+            step,
+        }));
+    }
+
     /// Queues `step` to run at `at` (or now, if `at` is in the past).
     pub fn at(&mut self, at: SimTime, step: T) {
         let at = at.max(self.now);

@@ -414,10 +414,10 @@ impl<'s> World<'s> {
 
     fn schedule_start(&mut self) {
         for (i, f) in self.planned_faults.iter().enumerate() {
-            self.sched.at(f.at, Step::Fault(i as u32));
+            self.sched.at_untied(f.at, Step::Fault(i as u32));
         }
         if !self.planned_faults.is_empty() || self.profile.any() {
-            self.sched.at(self.heal_at, Step::Heal);
+            self.sched.at_untied(self.heal_at, Step::Heal);
         }
         if let Some(first) = self.workload.ops.first() {
             self.sched.at(first.at, Step::ClientOp(0));
