@@ -20,7 +20,10 @@ fn durability(c: &mut Criterion) {
     group.bench_function("one_year_sleep", |b| {
         b.iter(|| {
             seed += 1;
-            let options = RunOptions { seed, ..RunOptions::default() };
+            let options = RunOptions {
+                seed,
+                ..RunOptions::default()
+            };
             let outcome = runner::run(&scenario, &registry, &options).expect("runs");
             assert!(outcome.passed());
             outcome

@@ -83,13 +83,28 @@ fn main() {
     let wall = started.elapsed().as_secs_f64();
     let peak = PEAK.load(Relaxed) - before;
     let held = LIVE.load(Relaxed) - before;
-    let closed = result.store.runs().filter(|r| r.close_time().is_some()).count() as u64;
+    let closed = result
+        .store
+        .runs()
+        .filter(|r| r.close_time().is_some())
+        .count() as u64;
     assert_eq!(closed, executions, "every execution closed");
     println!("scale/two_activities");
     println!("  executions          {executions}");
     println!("  steps               {}", result.stats.steps);
     println!("  wall time           {wall:.2} s");
-    println!("  throughput          {:.0} executions/s", executions as f64 / wall);
-    println!("  peak heap           {:.1} MiB ({} bytes/execution)", mib(peak), peak as u64 / executions);
-    println!("  held after the run  {:.1} MiB ({} bytes/closed execution)", mib(held), held as u64 / executions);
+    println!(
+        "  throughput          {:.0} executions/s",
+        executions as f64 / wall
+    );
+    println!(
+        "  peak heap           {:.1} MiB ({} bytes/execution)",
+        mib(peak),
+        peak as u64 / executions
+    );
+    println!(
+        "  held after the run  {:.1} MiB ({} bytes/closed execution)",
+        mib(held),
+        held as u64 / executions
+    );
 }

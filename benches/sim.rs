@@ -20,7 +20,10 @@ fn sim(c: &mut Criterion) {
     group.bench_function("two_activities", |b| {
         b.iter(|| {
             seed += 1;
-            let options = RunOptions { seed, ..RunOptions::default() };
+            let options = RunOptions {
+                seed,
+                ..RunOptions::default()
+            };
             let outcome = runner::run(&two, &registry, &options).expect("runs");
             assert!(outcome.passed());
             outcome
@@ -34,7 +37,10 @@ fn sim(c: &mut Criterion) {
     group.bench_function("chaos_mix", |b| {
         b.iter(|| {
             seed += 1;
-            let options = RunOptions { seed, ..RunOptions::default() };
+            let options = RunOptions {
+                seed,
+                ..RunOptions::default()
+            };
             runner::run(&chaos, &registry, &options).expect("runs")
         })
     });
