@@ -471,11 +471,14 @@ impl RunRecord {
             }
         }
         self.append(now, closing);
+        // No event follows the closing one: give back the history's spare
+        // capacity (doubling growth leaves up to half of it unused).
+        self.history.shrink_to_fit();
         self.status = status;
         self.close_time = Some(now);
         let state = &mut self.state;
         state.workflow_task = WorkflowTaskState::None;
-        state.buffered.clear();
+        state.buffered = Vec::new();
         state.activities.clear();
         state.activity_ids.clear();
         state.timers.clear();

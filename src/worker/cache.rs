@@ -1,5 +1,6 @@
 //! The sticky cache: running instances kept between workflow tasks, up to a
-//! capacity, evicting the least recently used.
+//! capacity, evicting the least recently used. Runs are indexed by their
+//! last-use tick too, so an eviction costs O(log n) instead of a scan.
 
 use super::run::RunInstance;
 use crate::model::WorkflowExecution;
@@ -10,6 +11,8 @@ pub(crate) struct RunCache {
     capacity: usize,
     tick: u64,
     runs: BTreeMap<WorkflowExecution, (u64, RunInstance)>,
+    /// The cached runs by last-use tick (ticks are unique), oldest first.
+    by_tick: BTreeMap<u64, WorkflowExecution>,
 }
 
 impl RunCache {
@@ -19,12 +22,15 @@ impl RunCache {
             capacity,
             tick: 0,
             runs: BTreeMap::new(),
+            by_tick: BTreeMap::new(),
         }
     }
 
     /// Removes and returns the cached run, if any.
     pub(crate) fn take(&mut self, execution: &WorkflowExecution) -> Option<RunInstance> {
-        self.runs.remove(execution).map(|(_, run)| run)
+        let (tick, run) = self.runs.remove(execution)?;
+        self.by_tick.remove(&tick);
+        Some(run)
     }
 
     /// Caches `run` as the most recently used, evicting the least recently used beyond capacity.
@@ -33,15 +39,13 @@ impl RunCache {
             return;
         }
         self.tick += 1;
-        self.runs.insert(execution, (self.tick, run));
+        if let Some((tick, _)) = self.runs.insert(execution.clone(), (self.tick, run)) {
+            self.by_tick.remove(&tick);
+        }
+        self.by_tick.insert(self.tick, execution);
         while self.runs.len() > self.capacity {
-            let oldest = self
-                .runs
-                .iter()
-                .min_by_key(|(_, (tick, _))| *tick)
-                .map(|(e, _)| e.clone());
-            match oldest {
-                Some(execution) => self.runs.remove(&execution),
+            match self.by_tick.pop_first() {
+                Some((_, oldest)) => self.runs.remove(&oldest),
                 None => break,
             };
         }
@@ -49,7 +53,7 @@ impl RunCache {
 
     /// Drops the cached run, if any.
     pub(crate) fn evict(&mut self, execution: &WorkflowExecution) {
-        self.runs.remove(execution);
+        self.take(execution);
     }
 
     /// How many runs are cached.

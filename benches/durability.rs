@@ -1,0 +1,36 @@
+//! `durability`: wall time of one workflow that sleeps one simulated year,
+//! end to end (world run and checks).
+
+mod common;
+
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use tempest::scenario::{self, runner};
+use tempest::sim::RunOptions;
+
+fn durability(c: &mut Criterion) {
+    let registry = common::registry();
+    let scenario = scenario::parse(
+        r#"{ "name": "one_year", "workflows": [ { "type": "sleep_for", "input": "365d",
+             "expect": { "status": "Completed", "result": "365d" } } ], "liveness_bound": "400d" }"#,
+    )
+    .expect("scenario parses");
+    let mut group = c.benchmark_group("durability");
+    group.throughput(Throughput::Elements(1));
+    let mut seed = 0u64;
+    group.bench_function("one_year_sleep", |b| {
+        b.iter(|| {
+            seed += 1;
+            let options = RunOptions {
+                seed,
+                ..RunOptions::default()
+            };
+            let outcome = runner::run(&scenario, &registry, &options).expect("runs");
+            assert!(outcome.passed());
+            outcome
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, durability);
+criterion_main!(benches);
