@@ -54,7 +54,10 @@ enum Command {
 
 /// Parses the command line, runs the command, and returns the exit code.
 pub fn main() -> i32 {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(e),
+    };
     // Workflow and activity panics are task failures, not crashes: keep them off stderr.
     tempest::worker::quiet_panics();
     let result = match cli.command {
@@ -85,6 +88,33 @@ pub fn main() -> i32 {
             EXIT_BAD_INPUT
         }
     }
+}
+
+/// A command line clap rejects: help and version print as usual (exit 0);
+/// anything else is one line on stderr and exit code 2.
+fn usage_error(error: clap::Error) -> i32 {
+    use clap::error::ErrorKind;
+    if matches!(
+        error.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        let _ = error.print();
+        return if error.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+            EXIT_BAD_INPUT
+        } else {
+            EXIT_OK
+        };
+    }
+    let rendered = error.render().to_string();
+    let first = rendered
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("bad command line");
+    let first = first.strip_prefix("error: ").unwrap_or(first);
+    eprintln!("tempest: error: {first} (see tempest --help)");
+    EXIT_BAD_INPUT
 }
 
 /// Reads a fault schedule file given with `--faults`.
