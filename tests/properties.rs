@@ -27,7 +27,7 @@ use tempest::sim::RunOptions;
 use tempest::workflow::Registry;
 
 /// Cases per property when neither `TEMPEST_SEEDS` nor `PROPTEST_CASES` is set.
-const DEFAULT_CASES: u32 = 48;
+const DEFAULT_CASES: u32 = 256;
 
 // ---------------------------------------------------------------------------
 // Generated scenarios: a mix of workflow groups.
