@@ -560,11 +560,14 @@ fn mix_property(sabotage: Option<Sabotage>) -> Result<(), String> {
         Some(s) => (format!("prop_mix-{s}"), false),
         None => ("prop_mix".to_string(), true),
     };
-    check_property(
-        config("tests/proptest-regressions/mix.txt", persist),
-        mix_case(),
-        |case| judge(&name, &case.scenario(&name), case.seed, sabotage),
-    )
+    let mut config = config("tests/proptest-regressions/mix.txt", persist);
+    if sabotage.is_some() {
+        // Proving a planted bug is caught needs enough cases, whatever the scale.
+        config.cases = config.cases.max(DEFAULT_CASES);
+    }
+    check_property(config, mix_case(), |case| {
+        judge(&name, &case.scenario(&name), case.seed, sabotage)
+    })
 }
 
 #[test]
