@@ -448,6 +448,22 @@ mod tests {
                 "faults",
             ),
             (r#"{"name": "x", "workflows": []}"#, "workflows"),
+            (
+                r#"{"name": "x", "faults": {"drop_rate": "high"}, "workflows": [{"type": "a"}]}"#,
+                "faults.drop_rate",
+            ),
+            (
+                r#"{"name": "x", "faults": 3, "workflows": [{"type": "a"}]}"#,
+                "field `faults`",
+            ),
+            (
+                r#"{"name": "x", "workflows": [{"type": "a", "cron_schedule": "daily"}]}"#,
+                "workflows[0].cron_schedule",
+            ),
+            (
+                r#"{"name": "x", "expect_violation": "no.such", "workflows": [{"type": "a"}]}"#,
+                "expect_violation",
+            ),
         ] {
             let e = parse(text).unwrap_err();
             assert!(e.contains(field), "{e} should name {field}");
