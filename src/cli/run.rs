@@ -45,7 +45,8 @@ pub fn run(args: RunArgs, is_replay: bool) -> Result<i32, String> {
         sabotage,
         keep_trace: args.trace,
     };
-    let outcome = runner::run(&scenario, &registry, &options)?;
+    let outcome = runner::run(&scenario, &registry, &options)
+        .map_err(|e| format!("{}: {e}", args.scenario))?;
     if let Some(path) = &args.write_faults {
         std::fs::write(path, outcome.result.faults.to_json())
             .map_err(|e| format!("{}: cannot write fault schedule: {e}", path.display()))?;

@@ -96,13 +96,39 @@ pub struct ChangedCode {
 }
 
 /// The fault setting of a scenario.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum FaultsSpec {
     /// `"none"`, `"swarm"` or `"everything"`.
     Named(String),
     /// An explicit profile.
     Profile(FaultProfile),
+}
+
+/// Untagged by hand, so that a profile object with a bad field or value is
+/// reported as such (serde's untagged enums only say that no variant matched).
+impl<'de> Deserialize<'de> for FaultsSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        match serde_json::Value::deserialize(deserializer)? {
+            serde_json::Value::String(name) => Ok(FaultsSpec::Named(name)),
+            serde_json::Value::Object(fields) => {
+                // Each field alone first, so that the error names the bad one.
+                for (name, value) in &fields {
+                    let single = serde_json::Map::from_iter([(name.clone(), value.clone())]);
+                    if let Err(e) = FaultProfile::deserialize(serde_json::Value::Object(single)) {
+                        return Err(D::Error::custom(format!("field `faults.{name}`: {e}")));
+                    }
+                }
+                FaultProfile::deserialize(serde_json::Value::Object(fields))
+                    .map(FaultsSpec::Profile)
+                    .map_err(|e| D::Error::custom(format!("field `faults`: {e}")))
+            }
+            other => Err(D::Error::custom(format!(
+                "field `faults`: expected a profile name (\"none\", \"swarm\", \"everything\") or an object, found {other}"
+            ))),
+        }
+    }
 }
 
 impl Default for FaultsSpec {
@@ -301,6 +327,13 @@ impl Scenario {
                 }
             }
         }
+        if let Some(id) = &self.expect_violation {
+            if !crate::check::catalog().iter().any(|i| i.id == id) {
+                return Err(format!(
+                    "field `expect_violation`: unknown invariant {id:?} (see the invariant catalog)"
+                ));
+            }
+        }
         if self.workflows.is_empty() {
             return Err("field `workflows`: needs at least one group".into());
         }
@@ -357,6 +390,10 @@ impl Scenario {
                     ));
                 }
             }
+            if let Some(cron) = &g.cron_schedule {
+                crate::model::CronSchedule::parse(cron)
+                    .map_err(|e| format!("{}: {e}", at("cron_schedule")))?;
+            }
             if let Some(rp) = &g.retry_policy {
                 if rp.backoff_coefficient < 1.0 || !rp.backoff_coefficient.is_finite() {
                     return Err(format!(
@@ -411,6 +448,22 @@ mod tests {
                 "faults",
             ),
             (r#"{"name": "x", "workflows": []}"#, "workflows"),
+            (
+                r#"{"name": "x", "faults": {"drop_rate": "high"}, "workflows": [{"type": "a"}]}"#,
+                "faults.drop_rate",
+            ),
+            (
+                r#"{"name": "x", "faults": 3, "workflows": [{"type": "a"}]}"#,
+                "field `faults`",
+            ),
+            (
+                r#"{"name": "x", "workflows": [{"type": "a", "cron_schedule": "daily"}]}"#,
+                "workflows[0].cron_schedule",
+            ),
+            (
+                r#"{"name": "x", "expect_violation": "no.such", "workflows": [{"type": "a"}]}"#,
+                "expect_violation",
+            ),
         ] {
             let e = parse(text).unwrap_err();
             assert!(e.contains(field), "{e} should name {field}");
