@@ -95,6 +95,7 @@ pub fn explore(args: ExploreArgs) -> Result<i32, String> {
     let sabotage = super::read_sabotage(&args.sabotage)?;
     let total: u64 = loaded.iter().map(|(_, s)| seeds_for(s, args.seeds)).sum();
     let started = Instant::now();
+    let mut progress = Progress::new(total, !args.json);
     let mut done = 0u64;
     let mut failed = 0u64;
     let mut summaries = Vec::new();
@@ -124,19 +125,13 @@ pub fn explore(args: ExploreArgs) -> Result<i32, String> {
                 failed += 1;
                 summary.failures.push(r);
             }
-            if !args.json {
-                let rate = done as f64 / started.elapsed().as_secs_f64().max(1e-9);
-                eprint!("\rexplore: {done}/{total} seeds, {rate:.1} seeds/s, {failed} failed   ");
-                let _ = std::io::stderr().flush();
-            }
+            progress.update(done, failed, started);
         })?;
         summary.seconds = scenario_started.elapsed().as_secs_f64();
         summary.failures.sort_by_key(|f| f.seed);
         summaries.push(summary);
     }
-    if !args.json {
-        eprintln!();
-    }
+    progress.finish(done, failed, started);
     if args.json {
         print_json(&summaries, &args, sabotage);
     } else {
@@ -331,4 +326,57 @@ fn print_json(summaries: &[ScenarioSummary], args: &ExploreArgs, sabotage: Optio
         "{}",
         serde_json::json!({ "passed": failed == 0, "failed": failed, "scenarios": scenarios })
     );
+}
+
+/// The progress line on stderr: redrawn in place (at most ten times a
+/// second) on a terminal; elsewhere (CI logs) one line every ten seconds.
+struct Progress {
+    total: u64,
+    shown: bool,
+    terminal: bool,
+    last: Option<Instant>,
+}
+
+impl Progress {
+    fn new(total: u64, shown: bool) -> Progress {
+        let terminal = std::io::IsTerminal::is_terminal(&std::io::stderr());
+        Progress {
+            total,
+            shown,
+            terminal,
+            last: None,
+        }
+    }
+
+    fn update(&mut self, done: u64, failed: u64, started: Instant) {
+        let every = if self.terminal { 0.1 } else { 10.0 };
+        if !self.shown || self.last.is_some_and(|t| t.elapsed().as_secs_f64() < every) {
+            return;
+        }
+        self.last = Some(Instant::now());
+        self.print(done, failed, started);
+    }
+
+    fn finish(&mut self, done: u64, failed: u64, started: Instant) {
+        if self.shown {
+            self.print(done, failed, started);
+            if self.terminal {
+                eprintln!();
+            }
+        }
+    }
+
+    fn print(&self, done: u64, failed: u64, started: Instant) {
+        let rate = done as f64 / started.elapsed().as_secs_f64().max(1e-9);
+        let line = format!(
+            "explore: {done}/{} seeds, {rate:.1} seeds/s, {failed} failed",
+            self.total
+        );
+        if self.terminal {
+            eprint!("\r{line}   ");
+            let _ = std::io::stderr().flush();
+        } else {
+            eprintln!("{line}");
+        }
+    }
 }
