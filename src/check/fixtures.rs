@@ -14,7 +14,7 @@ pub fn event(id: i64, seconds: u64, attributes: EventAttributes) -> Event {
 
 /// WorkflowExecutionStarted with defaults.
 pub fn started() -> EventAttributes {
-    EventAttributes::WorkflowExecutionStarted {
+    EventAttributes::WorkflowExecutionStarted(Box::new(WorkflowExecutionStartedAttributes {
         workflow_type: WorkflowType::new("Greet"),
         parent_workflow_namespace: None,
         parent_workflow_execution: None,
@@ -37,7 +37,7 @@ pub fn started() -> EventAttributes {
         cron_schedule: None,
         first_workflow_task_backoff: None,
         memo: Memo::new(),
-    }
+    }))
 }
 
 /// WorkflowTaskScheduled.

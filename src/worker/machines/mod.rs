@@ -164,11 +164,10 @@ pub(crate) fn describe_event(event: &Event) -> String {
             format!("{name}(timer_id={timer_id})")
         }
         A::MarkerRecorded { marker_name, .. } => format!("{name}(marker_name={marker_name})"),
-        A::StartChildWorkflowExecutionInitiated {
-            workflow_type,
-            workflow_id,
-            ..
-        } => format!("{name}(workflow_type={workflow_type}, workflow_id={workflow_id})"),
+        A::StartChildWorkflowExecutionInitiated(initiated) => format!(
+            "{name}(workflow_type={}, workflow_id={})",
+            initiated.workflow_type, initiated.workflow_id
+        ),
         A::SignalExternalWorkflowExecutionInitiated {
             workflow_execution,
             signal_name,
