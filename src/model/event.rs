@@ -601,7 +601,7 @@ mod tests {
     #[test]
     fn events_stay_small_because_large_attributes_are_boxed() {
         assert!(
-            std::mem::size_of::<Event>() <= 232,
+            std::mem::size_of::<Event>() <= 216,
             "Event is {} bytes",
             std::mem::size_of::<Event>()
         );

@@ -497,14 +497,16 @@ impl<'v, 's> Fields<'v, 's> {
     }
 
     fn required_failure(&mut self, key: &str) -> Result<Failure, ImportError> {
-        Ok(self.failure(key)?.unwrap_or_else(|| Failure {
-            message: String::new(),
-            stack_trace: String::new(),
-            info: FailureInfo::Unmodelled {
-                info_key: String::new(),
-                attributes: Value::Null,
-            },
-            cause: None,
+        Ok(self.failure(key)?.unwrap_or_else(|| {
+            Failure::from(FailureFields {
+                message: String::new(),
+                stack_trace: String::new(),
+                info: FailureInfo::Unmodelled {
+                    info_key: String::new(),
+                    attributes: Value::Null,
+                },
+                cause: None,
+            })
         }))
     }
 
@@ -634,12 +636,12 @@ fn read_failure(f: &mut Fields<'_, '_>) -> Result<Failure, ImportError> {
             },
         }
     };
-    Ok(Failure {
+    Ok(Failure::from(FailureFields {
         message,
         stack_trace,
         info,
         cause,
-    })
+    }))
 }
 
 /// Proto3 JSON durations: `"10s"`, `"0.5s"`, `"1.000000001s"`.

@@ -194,7 +194,7 @@ impl ActivityMachine {
         started_event_id: i64,
         retry_state: RetryState,
     ) -> Failure {
-        Failure {
+        Failure::from(FailureFields {
             message: "activity error".to_owned(),
             stack_trace: String::new(),
             info: FailureInfo::Activity {
@@ -205,7 +205,7 @@ impl ActivityMachine {
                 retry_state,
             },
             cause: None,
-        }
+        })
         .with_cause(cause)
     }
 }
