@@ -270,10 +270,6 @@ fn for_each_reference(attributes: &mut A, mut f: impl FnMut(&mut i64)) {
             workflow_task_completed_event_id,
             ..
         }
-        | A::ActivityTaskScheduled {
-            workflow_task_completed_event_id,
-            ..
-        }
         | A::TimerStarted {
             workflow_task_completed_event_id,
             ..
@@ -302,6 +298,7 @@ fn for_each_reference(attributes: &mut A, mut f: impl FnMut(&mut i64)) {
             workflow_task_completed_event_id,
             ..
         } => f(workflow_task_completed_event_id),
+        A::ActivityTaskScheduled(scheduled) => f(&mut scheduled.workflow_task_completed_event_id),
         A::WorkflowExecutionContinuedAsNew(continued) => {
             f(&mut continued.workflow_task_completed_event_id)
         }

@@ -19,9 +19,10 @@
 //! `<type>:"<message>"` followed by `<-` and their causes.
 
 use crate::model::{
-    Duration, Event, EventAttributes as A, Failure, FailureInfo, Payload, RetryPolicy, RetryState,
-    SimTime, StartChildWorkflowExecutionInitiatedAttributes, WorkflowExecution,
-    WorkflowExecutionContinuedAsNewAttributes, WorkflowExecutionStartedAttributes,
+    ActivityTaskScheduledAttributes, Duration, Event, EventAttributes as A, Failure, FailureInfo,
+    Payload, RetryPolicy, RetryState, SimTime, StartChildWorkflowExecutionInitiatedAttributes,
+    WorkflowExecution, WorkflowExecutionContinuedAsNewAttributes,
+    WorkflowExecutionStartedAttributes,
 };
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -384,18 +385,19 @@ fn push_attributes(line: &mut Line<'_>, attributes: &A) {
             );
             line.opt_failure("failure", failure);
         }
-        A::ActivityTaskScheduled {
-            activity_id,
-            activity_type,
-            input,
-            schedule_to_close_timeout,
-            schedule_to_start_timeout,
-            start_to_close_timeout,
-            heartbeat_timeout,
-            workflow_task_completed_event_id,
-            retry_policy,
-            ..
-        } => {
+        A::ActivityTaskScheduled(scheduled) => {
+            let ActivityTaskScheduledAttributes {
+                activity_id,
+                activity_type,
+                input,
+                schedule_to_close_timeout,
+                schedule_to_start_timeout,
+                start_to_close_timeout,
+                heartbeat_timeout,
+                workflow_task_completed_event_id,
+                retry_policy,
+                ..
+            } = &**scheduled;
             line.text("activity_id", activity_id.as_str());
             line.text("type", activity_type.as_str());
             line.payload("input", input);
@@ -824,7 +826,7 @@ mod tests {
             event(
                 5,
                 secs(1),
-                EventAttributes::ActivityTaskScheduled {
+                EventAttributes::ActivityTaskScheduled(Box::new(ActivityTaskScheduledAttributes {
                     activity_id: ActivityId::new("1"),
                     activity_type: ActivityType::new("greet"),
                     task_queue: tq.clone(),
@@ -838,7 +840,7 @@ mod tests {
                         maximum_attempts: 3,
                         ..RetryPolicy::default()
                     }),
-                },
+                })),
             ),
             event(
                 6,

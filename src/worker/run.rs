@@ -282,10 +282,8 @@ impl RunInstance {
                 Command::ScheduleActivityTask(options),
             ) if self.ignore_activity_type => {
                 let mut copy = event.clone();
-                if let EventAttributes::ActivityTaskScheduled { activity_type, .. } =
-                    &mut copy.attributes
-                {
-                    *activity_type = options.activity_type.clone();
+                if let EventAttributes::ActivityTaskScheduled(scheduled) = &mut copy.attributes {
+                    scheduled.activity_type = options.activity_type.clone();
                 }
                 retyped = copy;
                 &retyped

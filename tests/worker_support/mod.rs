@@ -130,18 +130,20 @@ impl HistoryBuilder {
         activity_type: &str,
         input: impl Into<Payload>,
     ) -> i64 {
-        self.push(EventAttributes::ActivityTaskScheduled {
-            activity_id: ActivityId::new(activity_id),
-            activity_type: ActivityType::new(activity_type),
-            task_queue: TaskQueue::new("tq"),
-            input: input.into(),
-            schedule_to_close_timeout: None,
-            schedule_to_start_timeout: None,
-            start_to_close_timeout: Some(secs(10)),
-            heartbeat_timeout: None,
-            workflow_task_completed_event_id: self.last_completed,
-            retry_policy: None,
-        })
+        self.push(EventAttributes::ActivityTaskScheduled(Box::new(
+            ActivityTaskScheduledAttributes {
+                activity_id: ActivityId::new(activity_id),
+                activity_type: ActivityType::new(activity_type),
+                task_queue: TaskQueue::new("tq"),
+                input: input.into(),
+                schedule_to_close_timeout: None,
+                schedule_to_start_timeout: None,
+                start_to_close_timeout: Some(secs(10)),
+                heartbeat_timeout: None,
+                workflow_task_completed_event_id: self.last_completed,
+                retry_policy: None,
+            },
+        )))
     }
 
     fn activity_started(&mut self, scheduled_event_id: i64) -> i64 {

@@ -446,18 +446,19 @@ fn write_attributes(o: &mut Obj, attributes: &EventAttributes) {
             o.opt_failure("failure", failure);
             o.str("identity", identity);
         }
-        A::ActivityTaskScheduled {
-            activity_id,
-            activity_type,
-            task_queue,
-            input,
-            schedule_to_close_timeout,
-            schedule_to_start_timeout,
-            start_to_close_timeout,
-            heartbeat_timeout,
-            workflow_task_completed_event_id,
-            retry_policy,
-        } => {
+        A::ActivityTaskScheduled(scheduled) => {
+            let ActivityTaskScheduledAttributes {
+                activity_id,
+                activity_type,
+                task_queue,
+                input,
+                schedule_to_close_timeout,
+                schedule_to_start_timeout,
+                start_to_close_timeout,
+                heartbeat_timeout,
+                workflow_task_completed_event_id,
+                retry_policy,
+            } = &**scheduled;
             o.str("activityId", activity_id.as_str());
             o.name("activityType", activity_type.as_str());
             o.task_queue("taskQueue", task_queue);

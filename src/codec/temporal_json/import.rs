@@ -757,18 +757,20 @@ fn read_attributes(
             failure: a.failure("failure")?,
             identity: a.str("identity")?,
         },
-        T::ActivityTaskScheduled => A::ActivityTaskScheduled {
-            activity_id: ActivityId::new(a.str("activityId")?),
-            activity_type: ActivityType::new(a.name("activityType")?),
-            task_queue: a.task_queue("taskQueue")?,
-            input: a.payload("input")?,
-            schedule_to_close_timeout: a.opt_duration("scheduleToCloseTimeout")?,
-            schedule_to_start_timeout: a.opt_duration("scheduleToStartTimeout")?,
-            start_to_close_timeout: a.opt_duration("startToCloseTimeout")?,
-            heartbeat_timeout: a.opt_duration("heartbeatTimeout")?,
-            workflow_task_completed_event_id: a.int("workflowTaskCompletedEventId")?,
-            retry_policy: a.retry_policy("retryPolicy")?,
-        },
+        T::ActivityTaskScheduled => {
+            A::ActivityTaskScheduled(Box::new(ActivityTaskScheduledAttributes {
+                activity_id: ActivityId::new(a.str("activityId")?),
+                activity_type: ActivityType::new(a.name("activityType")?),
+                task_queue: a.task_queue("taskQueue")?,
+                input: a.payload("input")?,
+                schedule_to_close_timeout: a.opt_duration("scheduleToCloseTimeout")?,
+                schedule_to_start_timeout: a.opt_duration("scheduleToStartTimeout")?,
+                start_to_close_timeout: a.opt_duration("startToCloseTimeout")?,
+                heartbeat_timeout: a.opt_duration("heartbeatTimeout")?,
+                workflow_task_completed_event_id: a.int("workflowTaskCompletedEventId")?,
+                retry_policy: a.retry_policy("retryPolicy")?,
+            }))
+        }
         T::ActivityTaskStarted => A::ActivityTaskStarted {
             scheduled_event_id: a.int("scheduledEventId")?,
             identity: a.str("identity")?,

@@ -148,13 +148,10 @@ pub(crate) fn describe_event(event: &Event) -> String {
     use EventAttributes as A;
     let name = event.event_type().name();
     match &event.attributes {
-        A::ActivityTaskScheduled {
-            activity_type,
-            activity_id,
-            ..
-        } => {
-            format!("{name}(activity_type={activity_type}, activity_id={activity_id})")
-        }
+        A::ActivityTaskScheduled(scheduled) => format!(
+            "{name}(activity_type={}, activity_id={})",
+            scheduled.activity_type, scheduled.activity_id
+        ),
         A::ActivityTaskCancelRequested {
             scheduled_event_id, ..
         } => {
