@@ -80,13 +80,13 @@ fn children_report_their_results_to_the_parent_that_names_them() {
     for child in ["p-1-child-0", "p-1-child-1"] {
         let runs = runs_of(&outcome, child);
         assert_eq!(runs.len(), 1);
-        let EventAttributes::WorkflowExecutionStarted {
-            parent_workflow_execution,
-            ..
-        } = started(runs[0])
-        else {
+        let EventAttributes::WorkflowExecutionStarted(started_attrs) = started(runs[0]) else {
             unreachable!()
         };
+        let WorkflowExecutionStartedAttributes {
+            parent_workflow_execution,
+            ..
+        } = &**started_attrs;
         assert_eq!(parent_workflow_execution.as_ref(), Some(parent.execution()));
     }
 }
@@ -130,11 +130,9 @@ fn retrying_workflow_is_retried_with_the_policy_backoff_until_it_succeeds() {
     let attempts: Vec<_> = runs_of(&outcome, "r-1")
         .iter()
         .map(|r| match started(r) {
-            EventAttributes::WorkflowExecutionStarted {
-                attempt,
-                first_workflow_task_backoff,
-                ..
-            } => (*attempt, *first_workflow_task_backoff),
+            EventAttributes::WorkflowExecutionStarted(started) => {
+                (started.attempt, started.first_workflow_task_backoff)
+            }
             _ => unreachable!(),
         })
         .collect();

@@ -270,10 +270,6 @@ fn for_each_reference(attributes: &mut A, mut f: impl FnMut(&mut i64)) {
             workflow_task_completed_event_id,
             ..
         }
-        | A::ActivityTaskScheduled {
-            workflow_task_completed_event_id,
-            ..
-        }
         | A::TimerStarted {
             workflow_task_completed_event_id,
             ..
@@ -290,14 +286,6 @@ fn for_each_reference(attributes: &mut A, mut f: impl FnMut(&mut i64)) {
             workflow_task_completed_event_id,
             ..
         }
-        | A::WorkflowExecutionContinuedAsNew {
-            workflow_task_completed_event_id,
-            ..
-        }
-        | A::StartChildWorkflowExecutionInitiated {
-            workflow_task_completed_event_id,
-            ..
-        }
         | A::SignalExternalWorkflowExecutionInitiated {
             workflow_task_completed_event_id,
             ..
@@ -310,6 +298,13 @@ fn for_each_reference(attributes: &mut A, mut f: impl FnMut(&mut i64)) {
             workflow_task_completed_event_id,
             ..
         } => f(workflow_task_completed_event_id),
+        A::ActivityTaskScheduled(scheduled) => f(&mut scheduled.workflow_task_completed_event_id),
+        A::WorkflowExecutionContinuedAsNew(continued) => {
+            f(&mut continued.workflow_task_completed_event_id)
+        }
+        A::StartChildWorkflowExecutionInitiated(initiated) => {
+            f(&mut initiated.workflow_task_completed_event_id)
+        }
         _ => {}
     }
 }

@@ -27,10 +27,7 @@ fn started_attributes(h: &Harness, run: &WorkflowExecution) -> EventAttributes {
 
 fn first_task_backoff(h: &Harness, run: &WorkflowExecution) -> Option<Duration> {
     match started_attributes(h, run) {
-        EventAttributes::WorkflowExecutionStarted {
-            first_workflow_task_backoff,
-            ..
-        } => first_workflow_task_backoff,
+        EventAttributes::WorkflowExecutionStarted(started) => started.first_workflow_task_backoff,
         _ => unreachable!(),
     }
 }
@@ -96,16 +93,17 @@ fn completed_cron_run_hands_over_to_the_next_slot_with_its_result() {
     let mut h = Harness::default();
     let first = close_first_cron_run(&mut h, complete_workflow("r1"));
     let next = next_run(&h, &first);
-    let EventAttributes::WorkflowExecutionStarted {
+    let EventAttributes::WorkflowExecutionStarted(started_attrs) = started_attributes(&h, &next)
+    else {
+        unreachable!()
+    };
+    let WorkflowExecutionStartedAttributes {
         initiator,
         continued_execution_run_id,
         last_completion_result,
         first_workflow_task_backoff,
         ..
-    } = started_attributes(&h, &next)
-    else {
-        unreachable!()
-    };
+    } = *started_attrs;
     assert_eq!(initiator, Some(ContinueAsNewInitiator::CronSchedule));
     assert_eq!(continued_execution_run_id, Some(first.run_id.clone()));
     assert_eq!(last_completion_result, Some(Payload::from("r1")));

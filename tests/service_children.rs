@@ -88,14 +88,15 @@ fn child_start_writes_initiated_then_started_and_names_the_parent() {
         ]
     );
     let child = child_of(&h, &parent);
-    let EventAttributes::WorkflowExecutionStarted {
-        parent_workflow_execution,
-        parent_initiated_event_id,
-        ..
-    } = &h.history(&child)[0].attributes
+    let EventAttributes::WorkflowExecutionStarted(started_attrs) = &h.history(&child)[0].attributes
     else {
         unreachable!()
     };
+    let WorkflowExecutionStartedAttributes {
+        parent_workflow_execution,
+        parent_initiated_event_id,
+        ..
+    } = &**started_attrs;
     assert_eq!(parent_workflow_execution.as_ref(), Some(&parent));
     assert_eq!(*parent_initiated_event_id, Some(5));
 }

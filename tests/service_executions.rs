@@ -23,14 +23,15 @@ fn start_writes_started_and_scheduled_in_one_commit() {
     );
     assert_eq!(h.transitions(&run), 1);
     assert_eq!(run.run_id, RunId::derive(7, 1));
-    let EventAttributes::WorkflowExecutionStarted {
-        first_execution_run_id,
-        original_execution_run_id,
-        ..
-    } = started_attributes(&h, &run)
+    let EventAttributes::WorkflowExecutionStarted(started_attrs) = started_attributes(&h, &run)
     else {
         unreachable!()
     };
+    let WorkflowExecutionStartedAttributes {
+        first_execution_run_id,
+        original_execution_run_id,
+        ..
+    } = *started_attrs;
     assert_eq!(first_execution_run_id, run.run_id);
     assert_eq!(original_execution_run_id, run.run_id);
 }
@@ -114,14 +115,15 @@ fn run_timeout_defaults_to_execution_timeout_and_times_the_run_out() {
     let mut request = h.start_request("w");
     request.workflow_execution_timeout = Some(secs(100));
     let run = h.start_with(request);
-    let EventAttributes::WorkflowExecutionStarted {
-        workflow_run_timeout,
-        workflow_execution_expiration_time,
-        ..
-    } = started_attributes(&h, &run)
+    let EventAttributes::WorkflowExecutionStarted(started_attrs) = started_attributes(&h, &run)
     else {
         unreachable!()
     };
+    let WorkflowExecutionStartedAttributes {
+        workflow_run_timeout,
+        workflow_execution_expiration_time,
+        ..
+    } = *started_attrs;
     assert_eq!(workflow_run_timeout, Some(secs(100)));
     assert_eq!(
         workflow_execution_expiration_time,
@@ -350,28 +352,31 @@ fn continue_as_new_links_runs_both_ways_and_carries_memo() {
     });
     h.complete_workflow_task(&task.task_token, vec![command]);
     assert_eq!(h.status(&first), WorkflowExecutionStatus::ContinuedAsNew);
-    let EventAttributes::WorkflowExecutionContinuedAsNew {
-        new_execution_run_id,
-        ..
-    } = h.history(&first).last().unwrap().attributes.clone()
+    let EventAttributes::WorkflowExecutionContinuedAsNew(continued_attrs) =
+        h.history(&first).last().unwrap().attributes.clone()
     else {
         panic!("expected ContinuedAsNew");
     };
+    let WorkflowExecutionContinuedAsNewAttributes {
+        new_execution_run_id,
+        ..
+    } = *continued_attrs;
     let second = WorkflowExecution {
         workflow_id: first.workflow_id.clone(),
         run_id: new_execution_run_id,
     };
-    let EventAttributes::WorkflowExecutionStarted {
+    let EventAttributes::WorkflowExecutionStarted(started_attrs) = started_attributes(&h, &second)
+    else {
+        unreachable!()
+    };
+    let WorkflowExecutionStartedAttributes {
         continued_execution_run_id,
         first_execution_run_id,
         initiator,
         memo: carried,
         input,
         ..
-    } = started_attributes(&h, &second)
-    else {
-        unreachable!()
-    };
+    } = *started_attrs;
     assert_eq!(continued_execution_run_id, Some(first.run_id.clone()));
     assert_eq!(first_execution_run_id, first.run_id);
     assert_eq!(initiator, Some(ContinueAsNewInitiator::Workflow));
@@ -413,12 +418,9 @@ fn continue_as_new(backoff: Option<Duration>) -> Command {
 
 fn next_run(h: &Harness, run: &WorkflowExecution) -> WorkflowExecution {
     match &h.history(run).last().unwrap().attributes {
-        EventAttributes::WorkflowExecutionContinuedAsNew {
-            new_execution_run_id,
-            ..
-        } => WorkflowExecution {
+        EventAttributes::WorkflowExecutionContinuedAsNew(continued) => WorkflowExecution {
             workflow_id: run.workflow_id.clone(),
-            run_id: new_execution_run_id.clone(),
+            run_id: continued.new_execution_run_id.clone(),
         },
         other => panic!("expected ContinuedAsNew, got {other:?}"),
     }
@@ -465,13 +467,14 @@ fn execution_timeout_spans_continued_runs() {
     let task = h.poll_workflow_task();
     h.complete_workflow_task(&task.task_token, vec![continue_as_new(None)]);
     let second = next_run(&h, &first);
-    let EventAttributes::WorkflowExecutionStarted {
-        workflow_execution_expiration_time,
-        ..
-    } = started_attributes(&h, &second)
+    let EventAttributes::WorkflowExecutionStarted(started_attrs) = started_attributes(&h, &second)
     else {
         unreachable!()
     };
+    let WorkflowExecutionStartedAttributes {
+        workflow_execution_expiration_time,
+        ..
+    } = *started_attrs;
     assert_eq!(
         workflow_execution_expiration_time,
         Some(SimTime::START + secs(100))
@@ -485,12 +488,11 @@ fn started_run_attempt(
     run: &WorkflowExecution,
 ) -> (u32, Option<ContinueAsNewInitiator>, Option<Duration>) {
     match started_attributes(h, run) {
-        EventAttributes::WorkflowExecutionStarted {
-            attempt,
-            initiator,
-            first_workflow_task_backoff,
-            ..
-        } => (attempt, initiator, first_workflow_task_backoff),
+        EventAttributes::WorkflowExecutionStarted(started) => (
+            started.attempt,
+            started.initiator,
+            started.first_workflow_task_backoff,
+        ),
         _ => unreachable!(),
     }
 }

@@ -55,10 +55,8 @@ fn two_sequential_activities_give_17_events_and_11_state_transitions() {
         .all(|(i, e)| e.event_id == i as i64 + 1));
     assert!(matches!(
         &history[4].attributes,
-        EventAttributes::ActivityTaskScheduled {
-            workflow_task_completed_event_id: 4,
-            ..
-        }
+        EventAttributes::ActivityTaskScheduled(scheduled)
+            if scheduled.workflow_task_completed_event_id == 4
     ));
     assert!(matches!(
         &history[6].attributes,

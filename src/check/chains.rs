@@ -41,10 +41,9 @@ pub const CRON_SLOTS: InvariantInfo = InvariantInfo {
 pub(crate) fn next_run_id(closing: &EventAttributes) -> Option<RunId> {
     use EventAttributes as A;
     match closing {
-        A::WorkflowExecutionContinuedAsNew {
-            new_execution_run_id,
-            ..
-        } => Some(new_execution_run_id.clone()),
+        A::WorkflowExecutionContinuedAsNew(continued) => {
+            Some(continued.new_execution_run_id.clone())
+        }
         A::WorkflowExecutionCompleted {
             new_execution_run_id,
             ..
@@ -91,27 +90,20 @@ struct Start<'a> {
 fn start_of<'a>(run: &RunView<'a>) -> Option<(SimTime, Start<'a>)> {
     let first = run.history().first()?;
     match &first.attributes {
-        EventAttributes::WorkflowExecutionStarted {
-            continued_execution_run_id,
-            initiator,
-            first_execution_run_id,
-            retry_policy,
-            attempt,
-            workflow_execution_expiration_time,
-            cron_schedule,
-            first_workflow_task_backoff,
-            ..
-        } => Some((
+        EventAttributes::WorkflowExecutionStarted(started) => Some((
             first.event_time,
             Start {
-                continued_execution_run_id: continued_execution_run_id.as_ref(),
-                initiator: *initiator,
-                first_execution_run_id,
-                retry_policy: retry_policy.as_ref(),
-                attempt: *attempt,
-                expiration: *workflow_execution_expiration_time,
-                cron_schedule: cron_schedule.as_deref().filter(|s| !s.trim().is_empty()),
-                backoff: *first_workflow_task_backoff,
+                continued_execution_run_id: started.continued_execution_run_id.as_ref(),
+                initiator: started.initiator,
+                first_execution_run_id: &started.first_execution_run_id,
+                retry_policy: started.retry_policy.as_ref(),
+                attempt: started.attempt,
+                expiration: started.workflow_execution_expiration_time,
+                cron_schedule: started
+                    .cron_schedule
+                    .as_deref()
+                    .filter(|s| !s.trim().is_empty()),
+                backoff: started.first_workflow_task_backoff,
             },
         )),
         _ => None,
@@ -274,12 +266,12 @@ mod tests {
     /// A WorkflowExecutionStarted for `run_id`, changed by `change`.
     fn start(run_id: &str, change: impl FnOnce(&mut EventAttributes)) -> Event {
         let mut attributes = started();
-        if let EventAttributes::WorkflowExecutionStarted {
-            original_execution_run_id,
-            first_execution_run_id,
-            ..
-        } = &mut attributes
-        {
+        if let EventAttributes::WorkflowExecutionStarted(started_attrs) = &mut attributes {
+            let WorkflowExecutionStartedAttributes {
+                original_execution_run_id,
+                first_execution_run_id,
+                ..
+            } = &mut **started_attrs;
             *original_execution_run_id = RunId::new(run_id);
             *first_execution_run_id = RunId::new("a");
         }
@@ -293,12 +285,12 @@ mod tests {
     ) -> impl FnOnce(&mut EventAttributes) {
         let previous = RunId::new(previous);
         move |attributes| {
-            if let EventAttributes::WorkflowExecutionStarted {
-                continued_execution_run_id,
-                initiator,
-                ..
-            } = attributes
-            {
+            if let EventAttributes::WorkflowExecutionStarted(started_attrs) = attributes {
+                let WorkflowExecutionStartedAttributes {
+                    continued_execution_run_id,
+                    initiator,
+                    ..
+                } = &mut **started_attrs;
                 *continued_execution_run_id = Some(previous);
                 *initiator = Some(by);
             }
@@ -309,20 +301,22 @@ mod tests {
         event(
             id,
             1,
-            EventAttributes::WorkflowExecutionContinuedAsNew {
-                new_execution_run_id: RunId::new(next),
-                workflow_type: WorkflowType::new("Greet"),
-                task_queue: TaskQueue::new("tq"),
-                input: Payload::null(),
-                workflow_run_timeout: None,
-                workflow_task_timeout: secs(10),
-                workflow_task_completed_event_id: 1,
-                backoff_start_interval: None,
-                initiator: ContinueAsNewInitiator::Workflow,
-                failure: None,
-                last_completion_result: None,
-                memo: Memo::new(),
-            },
+            EventAttributes::WorkflowExecutionContinuedAsNew(Box::new(
+                WorkflowExecutionContinuedAsNewAttributes {
+                    new_execution_run_id: RunId::new(next),
+                    workflow_type: WorkflowType::new("Greet"),
+                    task_queue: TaskQueue::new("tq"),
+                    input: Payload::null(),
+                    workflow_run_timeout: None,
+                    workflow_task_timeout: secs(10),
+                    workflow_task_completed_event_id: 1,
+                    backoff_start_interval: None,
+                    initiator: ContinueAsNewInitiator::Workflow,
+                    failure: None,
+                    last_completion_result: None,
+                    memo: Memo::new(),
+                },
+            )),
         )
     }
 
@@ -394,11 +388,11 @@ mod tests {
     fn an_event_after_the_chain_expiration_is_caught() {
         let a = vec![
             start("a", |attributes| {
-                if let EventAttributes::WorkflowExecutionStarted {
-                    workflow_execution_expiration_time,
-                    ..
-                } = attributes
-                {
+                if let EventAttributes::WorkflowExecutionStarted(started_attrs) = attributes {
+                    let WorkflowExecutionStartedAttributes {
+                        workflow_execution_expiration_time,
+                        ..
+                    } = &mut **started_attrs;
                     *workflow_execution_expiration_time = Some(SimTime::START + secs(5));
                 }
             }),
@@ -412,13 +406,13 @@ mod tests {
     fn a_retry_that_skips_an_attempt_is_caught() {
         let policy = |attempt: u32, backoff: Option<Duration>| {
             move |attributes: &mut EventAttributes| {
-                if let EventAttributes::WorkflowExecutionStarted {
-                    retry_policy,
-                    attempt: a,
-                    first_workflow_task_backoff,
-                    ..
-                } = attributes
-                {
+                if let EventAttributes::WorkflowExecutionStarted(started_attrs) = attributes {
+                    let WorkflowExecutionStartedAttributes {
+                        retry_policy,
+                        attempt: a,
+                        first_workflow_task_backoff,
+                        ..
+                    } = &mut **started_attrs;
                     *retry_policy = Some(RetryPolicy::default());
                     *a = attempt;
                     *first_workflow_task_backoff = backoff;
@@ -460,12 +454,12 @@ mod tests {
     fn a_cron_run_waiting_for_a_time_off_its_schedule_is_caught() {
         let cron = |backoff: u64| {
             start("a", move |attributes| {
-                if let EventAttributes::WorkflowExecutionStarted {
-                    cron_schedule,
-                    first_workflow_task_backoff,
-                    ..
-                } = attributes
-                {
+                if let EventAttributes::WorkflowExecutionStarted(started_attrs) = attributes {
+                    let WorkflowExecutionStartedAttributes {
+                        cron_schedule,
+                        first_workflow_task_backoff,
+                        ..
+                    } = &mut **started_attrs;
                     *cron_schedule = Some("*/2 * * * *".into());
                     *first_workflow_task_backoff = Some(secs(backoff));
                 }

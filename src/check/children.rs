@@ -136,11 +136,8 @@ fn check_parent(index: &Index, parent: &RunView, found: &mut Vec<RunViolation>) 
     let mut outcomes: BTreeMap<i64, &Event> = BTreeMap::new();
     for e in history {
         match &e.attributes {
-            EventAttributes::StartChildWorkflowExecutionInitiated {
-                parent_close_policy,
-                ..
-            } => {
-                policies.insert(e.event_id, *parent_close_policy);
+            EventAttributes::StartChildWorkflowExecutionInitiated(initiated) => {
+                policies.insert(e.event_id, initiated.parent_close_policy);
             }
             EventAttributes::ChildWorkflowExecutionStarted {
                 initiated_event_id,
@@ -171,12 +168,14 @@ fn check_parent(index: &Index, parent: &RunView, found: &mut Vec<RunViolation>) 
             ));
             continue;
         };
-        if let EventAttributes::WorkflowExecutionStarted {
-            parent_workflow_execution,
-            parent_initiated_event_id,
-            ..
-        } = &first.history()[0].attributes
+        if let EventAttributes::WorkflowExecutionStarted(started_attrs) =
+            &first.history()[0].attributes
         {
+            let WorkflowExecutionStartedAttributes {
+                parent_workflow_execution,
+                parent_initiated_event_id,
+                ..
+            } = &**started_attrs;
             if parent_workflow_execution.as_ref() != Some(execution)
                 || *parent_initiated_event_id != Some(*initiated)
             {
@@ -364,22 +363,24 @@ mod tests {
     fn parent(policy: ParentClosePolicy, more: Vec<EventAttributes>) -> Vec<Event> {
         let mut attributes = vec![
             started(),
-            EventAttributes::StartChildWorkflowExecutionInitiated {
-                namespace: ns(),
-                workflow_id: WorkflowId::new("kid"),
-                workflow_type: WorkflowType::new("Kid"),
-                task_queue: TaskQueue::new("tq"),
-                input: Payload::null(),
-                workflow_execution_timeout: None,
-                workflow_run_timeout: None,
-                workflow_task_timeout: secs(10),
-                parent_close_policy: policy,
-                workflow_task_completed_event_id: 1,
-                workflow_id_reuse_policy: WorkflowIdReusePolicy::AllowDuplicate,
-                retry_policy: None,
-                cron_schedule: None,
-                memo: Memo::new(),
-            },
+            EventAttributes::StartChildWorkflowExecutionInitiated(Box::new(
+                StartChildWorkflowExecutionInitiatedAttributes {
+                    namespace: ns(),
+                    workflow_id: WorkflowId::new("kid"),
+                    workflow_type: WorkflowType::new("Kid"),
+                    task_queue: TaskQueue::new("tq"),
+                    input: Payload::null(),
+                    workflow_execution_timeout: None,
+                    workflow_run_timeout: None,
+                    workflow_task_timeout: secs(10),
+                    parent_close_policy: policy,
+                    workflow_task_completed_event_id: 1,
+                    workflow_id_reuse_policy: WorkflowIdReusePolicy::AllowDuplicate,
+                    retry_policy: None,
+                    cron_schedule: None,
+                    memo: Memo::new(),
+                },
+            )),
             EventAttributes::ChildWorkflowExecutionStarted {
                 namespace: ns(),
                 initiated_event_id: 2,
@@ -402,12 +403,12 @@ mod tests {
     /// The child `kid`, naming the parent, with `more` events after its start.
     fn child(more: Vec<EventAttributes>) -> Vec<Event> {
         let mut first = started();
-        if let EventAttributes::WorkflowExecutionStarted {
-            parent_workflow_execution,
-            parent_initiated_event_id,
-            ..
-        } = &mut first
-        {
+        if let EventAttributes::WorkflowExecutionStarted(started_attrs) = &mut first {
+            let WorkflowExecutionStartedAttributes {
+                parent_workflow_execution,
+                parent_initiated_event_id,
+                ..
+            } = &mut **started_attrs;
             *parent_workflow_execution = Some(execution("parent"));
             *parent_initiated_event_id = Some(2);
         }
@@ -509,11 +510,11 @@ mod tests {
     fn a_child_naming_another_parent_is_caught() {
         let p = parent(ParentClosePolicy::Abandon, vec![]);
         let mut c = child(vec![]);
-        if let EventAttributes::WorkflowExecutionStarted {
-            parent_initiated_event_id,
-            ..
-        } = &mut c[0].attributes
-        {
+        if let EventAttributes::WorkflowExecutionStarted(started_attrs) = &mut c[0].attributes {
+            let WorkflowExecutionStartedAttributes {
+                parent_initiated_event_id,
+                ..
+            } = &mut **started_attrs;
             *parent_initiated_event_id = Some(9);
         }
         let found = check(&[

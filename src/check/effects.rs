@@ -95,11 +95,13 @@ pub(crate) fn check_activity_attempts(
         let Some(scheduled) = history.get((*scheduled_event_id - 1).max(0) as usize) else {
             continue;
         };
-        let EventAttributes::ActivityTaskScheduled { retry_policy, .. } = &scheduled.attributes
-        else {
+        let EventAttributes::ActivityTaskScheduled(scheduled) = &scheduled.attributes else {
             continue;
         };
-        let max = retry_policy.as_ref().map_or(0, |p| p.maximum_attempts);
+        let max = scheduled
+            .retry_policy
+            .as_ref()
+            .map_or(0, |p| p.maximum_attempts);
         if max != 0 && *attempt > max {
             found.push(RunViolation::new(
                 RETRY_ATTEMPTS.id,

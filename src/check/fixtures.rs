@@ -14,7 +14,7 @@ pub fn event(id: i64, seconds: u64, attributes: EventAttributes) -> Event {
 
 /// WorkflowExecutionStarted with defaults.
 pub fn started() -> EventAttributes {
-    EventAttributes::WorkflowExecutionStarted {
+    EventAttributes::WorkflowExecutionStarted(Box::new(WorkflowExecutionStartedAttributes {
         workflow_type: WorkflowType::new("Greet"),
         parent_workflow_namespace: None,
         parent_workflow_execution: None,
@@ -37,7 +37,7 @@ pub fn started() -> EventAttributes {
         cron_schedule: None,
         first_workflow_task_backoff: None,
         memo: Memo::new(),
-    }
+    }))
 }
 
 /// WorkflowTaskScheduled.
@@ -69,7 +69,7 @@ pub fn task_completed(scheduled: i64, started: i64) -> EventAttributes {
 
 /// ActivityTaskScheduled by the task completed at `wtc`.
 pub fn activity_scheduled(wtc: i64) -> EventAttributes {
-    EventAttributes::ActivityTaskScheduled {
+    EventAttributes::ActivityTaskScheduled(Box::new(ActivityTaskScheduledAttributes {
         activity_id: ActivityId::new("1"),
         activity_type: ActivityType::new("greet"),
         task_queue: TaskQueue::new("tq"),
@@ -80,7 +80,7 @@ pub fn activity_scheduled(wtc: i64) -> EventAttributes {
         heartbeat_timeout: None,
         workflow_task_completed_event_id: wtc,
         retry_policy: None,
-    }
+    }))
 }
 
 /// ActivityTaskStarted of `scheduled`.

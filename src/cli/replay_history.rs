@@ -78,8 +78,8 @@ pub fn replay_history(args: ReplayHistoryArgs) -> Result<i32, String> {
 /// The workflow type event 1 records, if event 1 starts a run.
 fn recorded_workflow_type(events: &[Event]) -> Option<String> {
     match &events.first()?.attributes {
-        EventAttributes::WorkflowExecutionStarted { workflow_type, .. } => {
-            Some(workflow_type.to_string())
+        EventAttributes::WorkflowExecutionStarted(started) => {
+            Some(started.workflow_type.to_string())
         }
         _ => None,
     }

@@ -19,8 +19,10 @@
 //! `<type>:"<message>"` followed by `<-` and their causes.
 
 use crate::model::{
-    Duration, Event, EventAttributes as A, Failure, FailureInfo, Payload, RetryPolicy, RetryState,
-    SimTime, WorkflowExecution,
+    ActivityTaskScheduledAttributes, Duration, Event, EventAttributes as A, Failure, FailureInfo,
+    Payload, RetryPolicy, RetryState, SimTime, StartChildWorkflowExecutionInitiatedAttributes,
+    WorkflowExecution, WorkflowExecutionContinuedAsNewAttributes,
+    WorkflowExecutionStartedAttributes,
 };
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -262,23 +264,24 @@ fn push_json_string(out: &mut String, value: &str) {
 
 fn push_attributes(line: &mut Line<'_>, attributes: &A) {
     match attributes {
-        A::WorkflowExecutionStarted {
-            workflow_type,
-            parent_workflow_execution,
-            parent_initiated_event_id,
-            task_queue,
-            input,
-            workflow_execution_timeout,
-            workflow_run_timeout,
-            continued_execution_run_id,
-            initiator,
-            retry_policy,
-            attempt,
-            cron_schedule,
-            first_workflow_task_backoff,
-            memo,
-            ..
-        } => {
+        A::WorkflowExecutionStarted(started) => {
+            let WorkflowExecutionStartedAttributes {
+                workflow_type,
+                parent_workflow_execution,
+                parent_initiated_event_id,
+                task_queue,
+                input,
+                workflow_execution_timeout,
+                workflow_run_timeout,
+                continued_execution_run_id,
+                initiator,
+                retry_policy,
+                attempt,
+                cron_schedule,
+                first_workflow_task_backoff,
+                memo,
+                ..
+            } = &**started;
             line.text("type", workflow_type.as_str());
             line.text("task_queue", task_queue.as_str());
             line.payload("input", input);
@@ -382,18 +385,19 @@ fn push_attributes(line: &mut Line<'_>, attributes: &A) {
             );
             line.opt_failure("failure", failure);
         }
-        A::ActivityTaskScheduled {
-            activity_id,
-            activity_type,
-            input,
-            schedule_to_close_timeout,
-            schedule_to_start_timeout,
-            start_to_close_timeout,
-            heartbeat_timeout,
-            workflow_task_completed_event_id,
-            retry_policy,
-            ..
-        } => {
+        A::ActivityTaskScheduled(scheduled) => {
+            let ActivityTaskScheduledAttributes {
+                activity_id,
+                activity_type,
+                input,
+                schedule_to_close_timeout,
+                schedule_to_start_timeout,
+                start_to_close_timeout,
+                heartbeat_timeout,
+                workflow_task_completed_event_id,
+                retry_policy,
+                ..
+            } = &**scheduled;
             line.text("activity_id", activity_id.as_str());
             line.text("type", activity_type.as_str());
             line.payload("input", input);
@@ -579,19 +583,20 @@ fn push_attributes(line: &mut Line<'_>, attributes: &A) {
             line.opt_payload("details", details);
             line.text("identity", identity);
         }
-        A::WorkflowExecutionContinuedAsNew {
-            new_execution_run_id,
-            workflow_type,
-            task_queue,
-            input,
-            workflow_run_timeout,
-            workflow_task_completed_event_id,
-            backoff_start_interval,
-            initiator,
-            failure,
-            memo,
-            ..
-        } => {
+        A::WorkflowExecutionContinuedAsNew(continued) => {
+            let WorkflowExecutionContinuedAsNewAttributes {
+                new_execution_run_id,
+                workflow_type,
+                task_queue,
+                input,
+                workflow_run_timeout,
+                workflow_task_completed_event_id,
+                backoff_start_interval,
+                initiator,
+                failure,
+                memo,
+                ..
+            } = &**continued;
             line.text("new_run", new_execution_run_id.as_str());
             line.text("type", workflow_type.as_str());
             line.text("task_queue", task_queue.as_str());
@@ -603,17 +608,18 @@ fn push_attributes(line: &mut Line<'_>, attributes: &A) {
             line.map("memo", memo);
             line.id("wtc", *workflow_task_completed_event_id);
         }
-        A::StartChildWorkflowExecutionInitiated {
-            namespace,
-            workflow_id,
-            workflow_type,
-            input,
-            parent_close_policy,
-            workflow_task_completed_event_id,
-            cron_schedule,
-            retry_policy,
-            ..
-        } => {
+        A::StartChildWorkflowExecutionInitiated(initiated) => {
+            let StartChildWorkflowExecutionInitiatedAttributes {
+                namespace,
+                workflow_id,
+                workflow_type,
+                input,
+                parent_close_policy,
+                workflow_task_completed_event_id,
+                cron_schedule,
+                retry_policy,
+                ..
+            } = &**initiated;
             if namespace.as_str() != "default" {
                 line.text("namespace", namespace.as_str());
             }
@@ -763,30 +769,32 @@ mod tests {
             event(
                 1,
                 secs(0),
-                EventAttributes::WorkflowExecutionStarted {
-                    workflow_type: WorkflowType::new("Greet"),
-                    parent_workflow_namespace: None,
-                    parent_workflow_execution: None,
-                    parent_initiated_event_id: None,
-                    task_queue: tq.clone(),
-                    input: Payload::from("Alice"),
-                    workflow_execution_timeout: None,
-                    workflow_run_timeout: None,
-                    workflow_task_timeout: secs(10),
-                    continued_execution_run_id: None,
-                    initiator: None,
-                    continued_failure: None,
-                    last_completion_result: None,
-                    original_execution_run_id: RunId::new("r1"),
-                    identity: "client".into(),
-                    first_execution_run_id: RunId::new("r1"),
-                    retry_policy: None,
-                    attempt: 1,
-                    workflow_execution_expiration_time: None,
-                    cron_schedule: None,
-                    first_workflow_task_backoff: None,
-                    memo: Memo::new(),
-                },
+                EventAttributes::WorkflowExecutionStarted(Box::new(
+                    WorkflowExecutionStartedAttributes {
+                        workflow_type: WorkflowType::new("Greet"),
+                        parent_workflow_namespace: None,
+                        parent_workflow_execution: None,
+                        parent_initiated_event_id: None,
+                        task_queue: tq.clone(),
+                        input: Payload::from("Alice"),
+                        workflow_execution_timeout: None,
+                        workflow_run_timeout: None,
+                        workflow_task_timeout: secs(10),
+                        continued_execution_run_id: None,
+                        initiator: None,
+                        continued_failure: None,
+                        last_completion_result: None,
+                        original_execution_run_id: RunId::new("r1"),
+                        identity: "client".into(),
+                        first_execution_run_id: RunId::new("r1"),
+                        retry_policy: None,
+                        attempt: 1,
+                        workflow_execution_expiration_time: None,
+                        cron_schedule: None,
+                        first_workflow_task_backoff: None,
+                        memo: Memo::new(),
+                    },
+                )),
             ),
             event(
                 2,
@@ -818,7 +826,7 @@ mod tests {
             event(
                 5,
                 secs(1),
-                EventAttributes::ActivityTaskScheduled {
+                EventAttributes::ActivityTaskScheduled(Box::new(ActivityTaskScheduledAttributes {
                     activity_id: ActivityId::new("1"),
                     activity_type: ActivityType::new("greet"),
                     task_queue: tq.clone(),
@@ -832,7 +840,7 @@ mod tests {
                         maximum_attempts: 3,
                         ..RetryPolicy::default()
                     }),
-                },
+                })),
             ),
             event(
                 6,

@@ -143,35 +143,12 @@ impl EventType {
 /// "the current run of that workflow id", as in Temporal.
 #[allow(missing_docs)]
 // field names are Temporal's; see TEMPORAL.md for each
-// Each event is stored once, in its history's Vec; boxing the large start
-// event would only add an allocation and a pointer chase per read.
-#[allow(clippy::large_enum_variant)]
+// The variants whose attributes are far larger than the rest are boxed, so
+// that every event of a history is not stored at the size of the largest
+// (memory per closed execution, docs/performance.md).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum EventAttributes {
-    WorkflowExecutionStarted {
-        workflow_type: WorkflowType,
-        parent_workflow_namespace: Option<Namespace>,
-        parent_workflow_execution: Option<WorkflowExecution>,
-        parent_initiated_event_id: Option<i64>,
-        task_queue: TaskQueue,
-        input: Payload,
-        workflow_execution_timeout: Option<Duration>,
-        workflow_run_timeout: Option<Duration>,
-        workflow_task_timeout: Duration,
-        continued_execution_run_id: Option<RunId>,
-        initiator: Option<ContinueAsNewInitiator>,
-        continued_failure: Option<Failure>,
-        last_completion_result: Option<Payload>,
-        original_execution_run_id: RunId,
-        identity: String,
-        first_execution_run_id: RunId,
-        retry_policy: Option<RetryPolicy>,
-        attempt: u32,
-        workflow_execution_expiration_time: Option<SimTime>,
-        cron_schedule: Option<String>,
-        first_workflow_task_backoff: Option<Duration>,
-        memo: Memo,
-    },
+    WorkflowExecutionStarted(Box<WorkflowExecutionStartedAttributes>),
     WorkflowExecutionCompleted {
         result: Payload,
         workflow_task_completed_event_id: i64,
@@ -214,18 +191,7 @@ pub enum EventAttributes {
         failure: Option<Failure>,
         identity: String,
     },
-    ActivityTaskScheduled {
-        activity_id: ActivityId,
-        activity_type: ActivityType,
-        task_queue: TaskQueue,
-        input: Payload,
-        schedule_to_close_timeout: Option<Duration>,
-        schedule_to_start_timeout: Option<Duration>,
-        start_to_close_timeout: Option<Duration>,
-        heartbeat_timeout: Option<Duration>,
-        workflow_task_completed_event_id: i64,
-        retry_policy: Option<RetryPolicy>,
-    },
+    ActivityTaskScheduled(Box<ActivityTaskScheduledAttributes>),
     ActivityTaskStarted {
         scheduled_event_id: i64,
         identity: String,
@@ -324,36 +290,8 @@ pub enum EventAttributes {
         details: Option<Payload>,
         identity: String,
     },
-    WorkflowExecutionContinuedAsNew {
-        new_execution_run_id: RunId,
-        workflow_type: WorkflowType,
-        task_queue: TaskQueue,
-        input: Payload,
-        workflow_run_timeout: Option<Duration>,
-        workflow_task_timeout: Duration,
-        workflow_task_completed_event_id: i64,
-        backoff_start_interval: Option<Duration>,
-        initiator: ContinueAsNewInitiator,
-        failure: Option<Failure>,
-        last_completion_result: Option<Payload>,
-        memo: Memo,
-    },
-    StartChildWorkflowExecutionInitiated {
-        namespace: Namespace,
-        workflow_id: WorkflowId,
-        workflow_type: WorkflowType,
-        task_queue: TaskQueue,
-        input: Payload,
-        workflow_execution_timeout: Option<Duration>,
-        workflow_run_timeout: Option<Duration>,
-        workflow_task_timeout: Duration,
-        parent_close_policy: ParentClosePolicy,
-        workflow_task_completed_event_id: i64,
-        workflow_id_reuse_policy: WorkflowIdReusePolicy,
-        retry_policy: Option<RetryPolicy>,
-        cron_schedule: Option<String>,
-        memo: Memo,
-    },
+    WorkflowExecutionContinuedAsNew(Box<WorkflowExecutionContinuedAsNewAttributes>),
+    StartChildWorkflowExecutionInitiated(Box<StartChildWorkflowExecutionInitiatedAttributes>),
     StartChildWorkflowExecutionFailed {
         namespace: Namespace,
         workflow_id: WorkflowId,
@@ -444,6 +382,92 @@ pub enum EventAttributes {
     },
 }
 
+/// The attributes of `WorkflowExecutionStarted`, boxed in [`EventAttributes`]
+/// so that every other event stays small.
+#[allow(missing_docs)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WorkflowExecutionStartedAttributes {
+    pub workflow_type: WorkflowType,
+    pub parent_workflow_namespace: Option<Namespace>,
+    pub parent_workflow_execution: Option<WorkflowExecution>,
+    pub parent_initiated_event_id: Option<i64>,
+    pub task_queue: TaskQueue,
+    pub input: Payload,
+    pub workflow_execution_timeout: Option<Duration>,
+    pub workflow_run_timeout: Option<Duration>,
+    pub workflow_task_timeout: Duration,
+    pub continued_execution_run_id: Option<RunId>,
+    pub initiator: Option<ContinueAsNewInitiator>,
+    pub continued_failure: Option<Failure>,
+    pub last_completion_result: Option<Payload>,
+    pub original_execution_run_id: RunId,
+    pub identity: String,
+    pub first_execution_run_id: RunId,
+    pub retry_policy: Option<RetryPolicy>,
+    pub attempt: u32,
+    pub workflow_execution_expiration_time: Option<SimTime>,
+    pub cron_schedule: Option<String>,
+    pub first_workflow_task_backoff: Option<Duration>,
+    pub memo: Memo,
+}
+
+/// The attributes of `WorkflowExecutionContinuedAsNew`, boxed in
+/// [`EventAttributes`] so that every other event stays small.
+#[allow(missing_docs)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WorkflowExecutionContinuedAsNewAttributes {
+    pub new_execution_run_id: RunId,
+    pub workflow_type: WorkflowType,
+    pub task_queue: TaskQueue,
+    pub input: Payload,
+    pub workflow_run_timeout: Option<Duration>,
+    pub workflow_task_timeout: Duration,
+    pub workflow_task_completed_event_id: i64,
+    pub backoff_start_interval: Option<Duration>,
+    pub initiator: ContinueAsNewInitiator,
+    pub failure: Option<Failure>,
+    pub last_completion_result: Option<Payload>,
+    pub memo: Memo,
+}
+
+/// The attributes of `StartChildWorkflowExecutionInitiated`, boxed in
+/// [`EventAttributes`] so that every other event stays small.
+#[allow(missing_docs)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StartChildWorkflowExecutionInitiatedAttributes {
+    pub namespace: Namespace,
+    pub workflow_id: WorkflowId,
+    pub workflow_type: WorkflowType,
+    pub task_queue: TaskQueue,
+    pub input: Payload,
+    pub workflow_execution_timeout: Option<Duration>,
+    pub workflow_run_timeout: Option<Duration>,
+    pub workflow_task_timeout: Duration,
+    pub parent_close_policy: ParentClosePolicy,
+    pub workflow_task_completed_event_id: i64,
+    pub workflow_id_reuse_policy: WorkflowIdReusePolicy,
+    pub retry_policy: Option<RetryPolicy>,
+    pub cron_schedule: Option<String>,
+    pub memo: Memo,
+}
+
+/// The attributes of `ActivityTaskScheduled`, boxed in [`EventAttributes`]
+/// so that every other event stays small.
+#[allow(missing_docs)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ActivityTaskScheduledAttributes {
+    pub activity_id: ActivityId,
+    pub activity_type: ActivityType,
+    pub task_queue: TaskQueue,
+    pub input: Payload,
+    pub schedule_to_close_timeout: Option<Duration>,
+    pub schedule_to_start_timeout: Option<Duration>,
+    pub start_to_close_timeout: Option<Duration>,
+    pub heartbeat_timeout: Option<Duration>,
+    pub workflow_task_completed_event_id: i64,
+    pub retry_policy: Option<RetryPolicy>,
+}
+
 impl EventAttributes {
     /// The event type of these attributes.
     pub fn event_type(&self) -> EventType {
@@ -527,10 +551,6 @@ impl EventAttributes {
                 workflow_task_completed_event_id: id,
                 ..
             }
-            | A::ActivityTaskScheduled {
-                workflow_task_completed_event_id: id,
-                ..
-            }
             | A::ActivityTaskCancelRequested {
                 workflow_task_completed_event_id: id,
                 ..
@@ -555,14 +575,6 @@ impl EventAttributes {
                 workflow_task_completed_event_id: id,
                 ..
             }
-            | A::WorkflowExecutionContinuedAsNew {
-                workflow_task_completed_event_id: id,
-                ..
-            }
-            | A::StartChildWorkflowExecutionInitiated {
-                workflow_task_completed_event_id: id,
-                ..
-            }
             | A::SignalExternalWorkflowExecutionInitiated {
                 workflow_task_completed_event_id: id,
                 ..
@@ -575,7 +587,26 @@ impl EventAttributes {
                 workflow_task_completed_event_id: id,
                 ..
             } => Some(*id),
+            A::ActivityTaskScheduled(a) => Some(a.workflow_task_completed_event_id),
+            A::WorkflowExecutionContinuedAsNew(a) => Some(a.workflow_task_completed_event_id),
+            A::StartChildWorkflowExecutionInitiated(a) => Some(a.workflow_task_completed_event_id),
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every event of every history is stored at `size_of::<Event>()`, so a
+    /// variant growing past the boxed ones multiplies memory per execution.
+    #[test]
+    fn events_stay_small_because_large_attributes_are_boxed() {
+        assert!(
+            std::mem::size_of::<Event>() <= 120,
+            "Event is {} bytes",
+            std::mem::size_of::<Event>()
+        );
     }
 }

@@ -4,6 +4,7 @@
 use super::{ActivityId, ActivityType, Payload, RetryState, WorkflowExecution, WorkflowType};
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use std::ops::{Deref, DerefMut};
 
 /// Which of an activity's or workflow task's timeouts fired.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -101,9 +102,16 @@ pub enum FailureInfo {
     },
 }
 
-/// A failure with its cause chain.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Failure {
+/// A failure with its cause chain. Its fields live behind one pointer and
+/// are reached through `Deref`, so that the many events and results that
+/// may hold a failure stay small; it serializes exactly as its fields.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Failure(Box<FailureFields>);
+
+/// The fields of a [`Failure`].
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+pub struct FailureFields {
     /// Human-readable message.
     pub message: String,
     /// Stack trace or other context, if any.
@@ -116,11 +124,43 @@ pub struct Failure {
     pub cause: Option<Box<Failure>>,
 }
 
+impl From<FailureFields> for Failure {
+    fn from(fields: FailureFields) -> Failure {
+        Failure(Box::new(fields))
+    }
+}
+
+impl Deref for Failure {
+    type Target = FailureFields;
+    fn deref(&self) -> &FailureFields {
+        &self.0
+    }
+}
+
+impl DerefMut for Failure {
+    fn deref_mut(&mut self) -> &mut FailureFields {
+        &mut self.0
+    }
+}
+
+/// Written as the struct `Failure` was before its fields were boxed, so
+/// that debug output does not change.
+impl fmt::Debug for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Failure")
+            .field("message", &self.message)
+            .field("stack_trace", &self.stack_trace)
+            .field("info", &self.info)
+            .field("cause", &self.cause)
+            .finish()
+    }
+}
+
 impl Failure {
     /// An application failure of the given type; retryable unless the
     /// policy lists its type.
     pub fn application(type_name: impl Into<String>, message: impl Into<String>) -> Failure {
-        Failure {
+        Failure::from(FailureFields {
             message: message.into(),
             stack_trace: String::new(),
             info: FailureInfo::Application {
@@ -129,7 +169,7 @@ impl Failure {
                 details: None,
             },
             cause: None,
-        }
+        })
     }
 
     /// An application failure that must not be retried.
@@ -143,7 +183,7 @@ impl Failure {
 
     /// A timeout failure.
     pub fn timeout(timeout_type: TimeoutType) -> Failure {
-        Failure {
+        Failure::from(FailureFields {
             message: format!("activity {} timeout", timeout_type.proto_name()),
             stack_trace: String::new(),
             info: FailureInfo::Timeout {
@@ -151,27 +191,27 @@ impl Failure {
                 last_heartbeat_details: None,
             },
             cause: None,
-        }
+        })
     }
 
     /// A cancellation.
     pub fn canceled(message: impl Into<String>) -> Failure {
-        Failure {
+        Failure::from(FailureFields {
             message: message.into(),
             stack_trace: String::new(),
             info: FailureInfo::Canceled { details: None },
             cause: None,
-        }
+        })
     }
 
     /// A failure raised by the Service itself.
     pub fn server(message: impl Into<String>, non_retryable: bool) -> Failure {
-        Failure {
+        Failure::from(FailureFields {
             message: message.into(),
             stack_trace: String::new(),
             info: FailureInfo::Server { non_retryable },
             cause: None,
-        }
+        })
     }
 
     /// Attaches a cause.

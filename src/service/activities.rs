@@ -25,18 +25,19 @@ pub(crate) fn schedule(
         .start_to_close_timeout
         .or(a.schedule_to_close_timeout)
         .expect("validated: start-to-close or schedule-to-close is set");
-    let scheduled = EventAttributes::ActivityTaskScheduled {
-        activity_id: a.activity_id.clone(),
-        activity_type: a.activity_type.clone(),
-        task_queue: a.task_queue.clone(),
-        input: a.input.clone(),
-        schedule_to_close_timeout: a.schedule_to_close_timeout,
-        schedule_to_start_timeout: a.schedule_to_start_timeout,
-        start_to_close_timeout: Some(start_to_close_timeout),
-        heartbeat_timeout: a.heartbeat_timeout,
-        workflow_task_completed_event_id: completed_event_id,
-        retry_policy: Some(retry_policy.clone()),
-    };
+    let scheduled =
+        EventAttributes::ActivityTaskScheduled(Box::new(ActivityTaskScheduledAttributes {
+            activity_id: a.activity_id.clone(),
+            activity_type: a.activity_type.clone(),
+            task_queue: a.task_queue.clone(),
+            input: a.input.clone(),
+            schedule_to_close_timeout: a.schedule_to_close_timeout,
+            schedule_to_start_timeout: a.schedule_to_start_timeout,
+            start_to_close_timeout: Some(start_to_close_timeout),
+            heartbeat_timeout: a.heartbeat_timeout,
+            workflow_task_completed_event_id: completed_event_id,
+            retry_policy: Some(retry_policy.clone()),
+        }));
     let scheduled_event_id = run.append(now, scheduled);
     let activity = ActivityInfo {
         scheduled_event_id,

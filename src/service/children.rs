@@ -34,22 +34,24 @@ pub(crate) fn initiate(
         .workflow_task_timeout
         .unwrap_or(default_workflow_task_timeout);
     command.workflow_task_timeout = Some(workflow_task_timeout);
-    let initiated = EventAttributes::StartChildWorkflowExecutionInitiated {
-        namespace: command.namespace.clone(),
-        workflow_id: command.workflow_id.clone(),
-        workflow_type: command.workflow_type.clone(),
-        task_queue: command.task_queue.clone(),
-        input: command.input.clone(),
-        workflow_execution_timeout: command.workflow_execution_timeout,
-        workflow_run_timeout: command.workflow_run_timeout,
-        workflow_task_timeout,
-        parent_close_policy: command.parent_close_policy,
-        workflow_task_completed_event_id: wtc,
-        workflow_id_reuse_policy: command.workflow_id_reuse_policy,
-        retry_policy: command.retry_policy.clone(),
-        cron_schedule: command.cron_schedule.clone(),
-        memo: command.memo.clone(),
-    };
+    let initiated = EventAttributes::StartChildWorkflowExecutionInitiated(Box::new(
+        StartChildWorkflowExecutionInitiatedAttributes {
+            namespace: command.namespace.clone(),
+            workflow_id: command.workflow_id.clone(),
+            workflow_type: command.workflow_type.clone(),
+            task_queue: command.task_queue.clone(),
+            input: command.input.clone(),
+            workflow_execution_timeout: command.workflow_execution_timeout,
+            workflow_run_timeout: command.workflow_run_timeout,
+            workflow_task_timeout,
+            parent_close_policy: command.parent_close_policy,
+            workflow_task_completed_event_id: wtc,
+            workflow_id_reuse_policy: command.workflow_id_reuse_policy,
+            retry_policy: command.retry_policy.clone(),
+            cron_schedule: command.cron_schedule.clone(),
+            memo: command.memo.clone(),
+        },
+    ));
     let initiated_event_id = run.append(now, initiated);
     run.state.children.insert(
         initiated_event_id,

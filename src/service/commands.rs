@@ -253,30 +253,31 @@ pub(crate) fn apply(
                     command
                         .workflow_run_timeout
                         .or(match run.started_attributes() {
-                            EventAttributes::WorkflowExecutionStarted {
-                                workflow_run_timeout,
-                                ..
-                            } => *workflow_run_timeout,
+                            EventAttributes::WorkflowExecutionStarted(started) => {
+                                started.workflow_run_timeout
+                            }
                             _ => None,
                         });
                 let workflow_task_timeout = command
                     .workflow_task_timeout
                     .unwrap_or(run.state.workflow_task_timeout);
                 let memo = command.memo.clone().unwrap_or_else(|| run.memo.clone());
-                let closing = EventAttributes::WorkflowExecutionContinuedAsNew {
-                    new_execution_run_id: run_id.clone(),
-                    workflow_type: command.workflow_type.clone(),
-                    task_queue: command.task_queue.clone(),
-                    input: command.input.clone(),
-                    workflow_run_timeout,
-                    workflow_task_timeout,
-                    workflow_task_completed_event_id: wtc,
-                    backoff_start_interval: command.backoff_start_interval,
-                    initiator: ContinueAsNewInitiator::Workflow,
-                    failure: None,
-                    last_completion_result: None,
-                    memo: memo.clone(),
-                };
+                let closing = EventAttributes::WorkflowExecutionContinuedAsNew(Box::new(
+                    WorkflowExecutionContinuedAsNewAttributes {
+                        new_execution_run_id: run_id.clone(),
+                        workflow_type: command.workflow_type.clone(),
+                        task_queue: command.task_queue.clone(),
+                        input: command.input.clone(),
+                        workflow_run_timeout,
+                        workflow_task_timeout,
+                        workflow_task_completed_event_id: wtc,
+                        backoff_start_interval: command.backoff_start_interval,
+                        initiator: ContinueAsNewInitiator::Workflow,
+                        failure: None,
+                        last_completion_result: None,
+                        memo: memo.clone(),
+                    },
+                ));
                 run.close(now, closing);
                 outcome.continue_as_new = Some(ContinuedRun {
                     run_id,

@@ -37,11 +37,11 @@ impl Service {
     /// has a schedule and the next slot is within the chain's deadline.
     pub(super) fn plan_cron_run(&mut self, now: SimTime, index: usize) -> Option<CronNext> {
         let run = self.store.at(index);
-        let EventAttributes::WorkflowExecutionStarted { cron_schedule, .. } =
-            run.started_attributes()
+        let EventAttributes::WorkflowExecutionStarted(started_attrs) = run.started_attributes()
         else {
             unreachable!("event 1 is WorkflowExecutionStarted");
         };
+        let WorkflowExecutionStartedAttributes { cron_schedule, .. } = &**started_attrs;
         let backoff = first_slot_backoff(cron_schedule.as_deref(), now).ok()??;
         if run
             .state
@@ -66,7 +66,12 @@ impl Service {
         fx: &mut Effects,
     ) {
         let run = self.store.at(previous);
-        let EventAttributes::WorkflowExecutionStarted {
+        let EventAttributes::WorkflowExecutionStarted(started_attrs) =
+            run.started_attributes().clone()
+        else {
+            unreachable!("event 1 is WorkflowExecutionStarted");
+        };
+        let WorkflowExecutionStartedAttributes {
             workflow_type,
             task_queue,
             input,
@@ -77,10 +82,7 @@ impl Service {
             workflow_execution_expiration_time,
             cron_schedule,
             ..
-        } = run.started_attributes().clone()
-        else {
-            unreachable!("event 1 is WorkflowExecutionStarted");
-        };
+        } = *started_attrs;
         let start = RunStart {
             run_id: next.run_id,
             workflow_id: run.execution.workflow_id.clone(),

@@ -88,10 +88,7 @@ impl RunRecord {
     /// The chain's first run, from event 1.
     pub(crate) fn first_execution_run_id(&self) -> &RunId {
         match self.started_attributes() {
-            EventAttributes::WorkflowExecutionStarted {
-                first_execution_run_id,
-                ..
-            } => first_execution_run_id,
+            EventAttributes::WorkflowExecutionStarted(started) => &started.first_execution_run_id,
             other => unreachable!(
                 "event 1 is always WorkflowExecutionStarted, found {:?}",
                 other.event_type()

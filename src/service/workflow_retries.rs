@@ -43,14 +43,15 @@ impl Service {
         failure: &Failure,
     ) -> WorkflowRetry {
         let run = self.store.at(index);
-        let EventAttributes::WorkflowExecutionStarted {
-            retry_policy,
-            attempt,
-            ..
-        } = run.started_attributes()
+        let EventAttributes::WorkflowExecutionStarted(started_attrs) = run.started_attributes()
         else {
             unreachable!("event 1 is WorkflowExecutionStarted");
         };
+        let WorkflowExecutionStartedAttributes {
+            retry_policy,
+            attempt,
+            ..
+        } = &**started_attrs;
         let Some(policy) = retry_policy else {
             return WorkflowRetry::Stop(RetryState::RetryPolicyNotSet);
         };
@@ -77,7 +78,12 @@ impl Service {
             return;
         };
         let run = self.store.at(previous);
-        let EventAttributes::WorkflowExecutionStarted {
+        let EventAttributes::WorkflowExecutionStarted(started_attrs) =
+            run.started_attributes().clone()
+        else {
+            unreachable!("event 1 is WorkflowExecutionStarted");
+        };
+        let WorkflowExecutionStartedAttributes {
             workflow_type,
             task_queue,
             input,
@@ -89,10 +95,7 @@ impl Service {
             workflow_execution_expiration_time,
             cron_schedule,
             ..
-        } = run.started_attributes().clone()
-        else {
-            unreachable!("event 1 is WorkflowExecutionStarted");
-        };
+        } = *started_attrs;
         let start = RunStart {
             run_id,
             workflow_id: run.execution.workflow_id.clone(),

@@ -268,16 +268,18 @@ impl Service {
         fx: &mut Effects,
     ) {
         let run = self.store.at(previous);
-        let EventAttributes::WorkflowExecutionStarted {
+        let EventAttributes::WorkflowExecutionStarted(started_attrs) =
+            run.started_attributes().clone()
+        else {
+            unreachable!("event 1 is WorkflowExecutionStarted");
+        };
+        let WorkflowExecutionStartedAttributes {
             workflow_execution_timeout,
             workflow_execution_expiration_time,
             retry_policy,
             cron_schedule,
             ..
-        } = run.started_attributes().clone()
-        else {
-            unreachable!("event 1 is WorkflowExecutionStarted");
-        };
+        } = *started_attrs;
         let start = RunStart {
             run_id: next.run_id,
             workflow_id: run.execution.workflow_id.clone(),

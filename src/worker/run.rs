@@ -51,7 +51,14 @@ impl RunInstance {
         first: &Event,
         execution: Option<&WorkflowExecution>,
     ) -> Result<RunInstance, ReplayError> {
-        let EventAttributes::WorkflowExecutionStarted {
+        let EventAttributes::WorkflowExecutionStarted(started_attrs) = &first.attributes else {
+            return Err(ReplayError::MalformedHistory(format!(
+                "event {} is {}, not WorkflowExecutionStarted",
+                first.event_id,
+                first.event_type().name()
+            )));
+        };
+        let WorkflowExecutionStartedAttributes {
             workflow_type,
             task_queue,
             input,
@@ -59,14 +66,7 @@ impl RunInstance {
             first_execution_run_id,
             attempt,
             ..
-        } = &first.attributes
-        else {
-            return Err(ReplayError::MalformedHistory(format!(
-                "event {} is {}, not WorkflowExecutionStarted",
-                first.event_id,
-                first.event_type().name()
-            )));
-        };
+        } = &**started_attrs;
         if first.event_id != 1 {
             return Err(ReplayError::MalformedHistory(format!(
                 "history starts at event {}, not 1",
@@ -282,10 +282,8 @@ impl RunInstance {
                 Command::ScheduleActivityTask(options),
             ) if self.ignore_activity_type => {
                 let mut copy = event.clone();
-                if let EventAttributes::ActivityTaskScheduled { activity_type, .. } =
-                    &mut copy.attributes
-                {
-                    *activity_type = options.activity_type.clone();
+                if let EventAttributes::ActivityTaskScheduled(scheduled) = &mut copy.attributes {
+                    scheduled.activity_type = options.activity_type.clone();
                 }
                 retyped = copy;
                 &retyped

@@ -27,30 +27,32 @@ impl HistoryBuilder {
             events: Vec::new(),
             last_completed: 0,
         };
-        b.push(EventAttributes::WorkflowExecutionStarted {
-            workflow_type: WorkflowType::new(workflow_type),
-            parent_workflow_namespace: None,
-            parent_workflow_execution: None,
-            parent_initiated_event_id: None,
-            task_queue: TaskQueue::new("tq"),
-            input: input.into(),
-            workflow_execution_timeout: None,
-            workflow_run_timeout: None,
-            workflow_task_timeout: secs(10),
-            continued_execution_run_id: None,
-            initiator: None,
-            continued_failure: None,
-            last_completion_result: None,
-            original_execution_run_id: RunId::new("run-1"),
-            identity: "client".into(),
-            first_execution_run_id: RunId::new("run-1"),
-            retry_policy: None,
-            attempt: 1,
-            workflow_execution_expiration_time: None,
-            cron_schedule: None,
-            first_workflow_task_backoff: None,
-            memo: Memo::new(),
-        });
+        b.push(EventAttributes::WorkflowExecutionStarted(Box::new(
+            WorkflowExecutionStartedAttributes {
+                workflow_type: WorkflowType::new(workflow_type),
+                parent_workflow_namespace: None,
+                parent_workflow_execution: None,
+                parent_initiated_event_id: None,
+                task_queue: TaskQueue::new("tq"),
+                input: input.into(),
+                workflow_execution_timeout: None,
+                workflow_run_timeout: None,
+                workflow_task_timeout: secs(10),
+                continued_execution_run_id: None,
+                initiator: None,
+                continued_failure: None,
+                last_completion_result: None,
+                original_execution_run_id: RunId::new("run-1"),
+                identity: "client".into(),
+                first_execution_run_id: RunId::new("run-1"),
+                retry_policy: None,
+                attempt: 1,
+                workflow_execution_expiration_time: None,
+                cron_schedule: None,
+                first_workflow_task_backoff: None,
+                memo: Memo::new(),
+            },
+        )));
         b.wft_scheduled(1);
         b
     }
@@ -128,18 +130,20 @@ impl HistoryBuilder {
         activity_type: &str,
         input: impl Into<Payload>,
     ) -> i64 {
-        self.push(EventAttributes::ActivityTaskScheduled {
-            activity_id: ActivityId::new(activity_id),
-            activity_type: ActivityType::new(activity_type),
-            task_queue: TaskQueue::new("tq"),
-            input: input.into(),
-            schedule_to_close_timeout: None,
-            schedule_to_start_timeout: None,
-            start_to_close_timeout: Some(secs(10)),
-            heartbeat_timeout: None,
-            workflow_task_completed_event_id: self.last_completed,
-            retry_policy: None,
-        })
+        self.push(EventAttributes::ActivityTaskScheduled(Box::new(
+            ActivityTaskScheduledAttributes {
+                activity_id: ActivityId::new(activity_id),
+                activity_type: ActivityType::new(activity_type),
+                task_queue: TaskQueue::new("tq"),
+                input: input.into(),
+                schedule_to_close_timeout: None,
+                schedule_to_start_timeout: None,
+                start_to_close_timeout: Some(secs(10)),
+                heartbeat_timeout: None,
+                workflow_task_completed_event_id: self.last_completed,
+                retry_policy: None,
+            },
+        )))
     }
 
     fn activity_started(&mut self, scheduled_event_id: i64) -> i64 {

@@ -289,30 +289,31 @@ fn failure(value: &Failure) -> Value {
 fn write_attributes(o: &mut Obj, attributes: &EventAttributes) {
     use EventAttributes as A;
     match attributes {
-        A::WorkflowExecutionStarted {
-            workflow_type,
-            parent_workflow_namespace,
-            parent_workflow_execution,
-            parent_initiated_event_id,
-            task_queue,
-            input,
-            workflow_execution_timeout,
-            workflow_run_timeout,
-            workflow_task_timeout,
-            continued_execution_run_id,
-            initiator,
-            continued_failure,
-            last_completion_result,
-            original_execution_run_id,
-            identity,
-            first_execution_run_id,
-            retry_policy,
-            attempt,
-            workflow_execution_expiration_time,
-            cron_schedule,
-            first_workflow_task_backoff,
-            memo,
-        } => {
+        A::WorkflowExecutionStarted(started) => {
+            let WorkflowExecutionStartedAttributes {
+                workflow_type,
+                parent_workflow_namespace,
+                parent_workflow_execution,
+                parent_initiated_event_id,
+                task_queue,
+                input,
+                workflow_execution_timeout,
+                workflow_run_timeout,
+                workflow_task_timeout,
+                continued_execution_run_id,
+                initiator,
+                continued_failure,
+                last_completion_result,
+                original_execution_run_id,
+                identity,
+                first_execution_run_id,
+                retry_policy,
+                attempt,
+                workflow_execution_expiration_time,
+                cron_schedule,
+                first_workflow_task_backoff,
+                memo,
+            } = &**started;
             o.name("workflowType", workflow_type.as_str());
             o.opt_str(
                 "parentWorkflowNamespace",
@@ -445,18 +446,19 @@ fn write_attributes(o: &mut Obj, attributes: &EventAttributes) {
             o.opt_failure("failure", failure);
             o.str("identity", identity);
         }
-        A::ActivityTaskScheduled {
-            activity_id,
-            activity_type,
-            task_queue,
-            input,
-            schedule_to_close_timeout,
-            schedule_to_start_timeout,
-            start_to_close_timeout,
-            heartbeat_timeout,
-            workflow_task_completed_event_id,
-            retry_policy,
-        } => {
+        A::ActivityTaskScheduled(scheduled) => {
+            let ActivityTaskScheduledAttributes {
+                activity_id,
+                activity_type,
+                task_queue,
+                input,
+                schedule_to_close_timeout,
+                schedule_to_start_timeout,
+                start_to_close_timeout,
+                heartbeat_timeout,
+                workflow_task_completed_event_id,
+                retry_policy,
+            } = &**scheduled;
             o.str("activityId", activity_id.as_str());
             o.name("activityType", activity_type.as_str());
             o.task_queue("taskQueue", task_queue);
@@ -695,20 +697,21 @@ fn write_attributes(o: &mut Obj, attributes: &EventAttributes) {
             o.opt_payload("details", details);
             o.str("identity", identity);
         }
-        A::WorkflowExecutionContinuedAsNew {
-            new_execution_run_id,
-            workflow_type,
-            task_queue,
-            input,
-            workflow_run_timeout,
-            workflow_task_timeout,
-            workflow_task_completed_event_id,
-            backoff_start_interval,
-            initiator,
-            failure,
-            last_completion_result,
-            memo,
-        } => {
+        A::WorkflowExecutionContinuedAsNew(continued) => {
+            let WorkflowExecutionContinuedAsNewAttributes {
+                new_execution_run_id,
+                workflow_type,
+                task_queue,
+                input,
+                workflow_run_timeout,
+                workflow_task_timeout,
+                workflow_task_completed_event_id,
+                backoff_start_interval,
+                initiator,
+                failure,
+                last_completion_result,
+                memo,
+            } = &**continued;
             o.str("newExecutionRunId", new_execution_run_id.as_str());
             o.name("workflowType", workflow_type.as_str());
             o.task_queue("taskQueue", task_queue);
@@ -725,22 +728,23 @@ fn write_attributes(o: &mut Obj, attributes: &EventAttributes) {
             o.opt_payload("lastCompletionResult", last_completion_result);
             o.payload_map("memo", "fields", memo);
         }
-        A::StartChildWorkflowExecutionInitiated {
-            namespace,
-            workflow_id,
-            workflow_type,
-            task_queue,
-            input,
-            workflow_execution_timeout,
-            workflow_run_timeout,
-            workflow_task_timeout,
-            parent_close_policy,
-            workflow_task_completed_event_id,
-            workflow_id_reuse_policy,
-            retry_policy,
-            cron_schedule,
-            memo,
-        } => {
+        A::StartChildWorkflowExecutionInitiated(initiated) => {
+            let StartChildWorkflowExecutionInitiatedAttributes {
+                namespace,
+                workflow_id,
+                workflow_type,
+                task_queue,
+                input,
+                workflow_execution_timeout,
+                workflow_run_timeout,
+                workflow_task_timeout,
+                parent_close_policy,
+                workflow_task_completed_event_id,
+                workflow_id_reuse_policy,
+                retry_policy,
+                cron_schedule,
+                memo,
+            } = &**initiated;
             o.namespace(namespace);
             o.str("workflowId", workflow_id.as_str());
             o.name("workflowType", workflow_type.as_str());

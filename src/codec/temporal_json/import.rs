@@ -497,14 +497,16 @@ impl<'v, 's> Fields<'v, 's> {
     }
 
     fn required_failure(&mut self, key: &str) -> Result<Failure, ImportError> {
-        Ok(self.failure(key)?.unwrap_or_else(|| Failure {
-            message: String::new(),
-            stack_trace: String::new(),
-            info: FailureInfo::Unmodelled {
-                info_key: String::new(),
-                attributes: Value::Null,
-            },
-            cause: None,
+        Ok(self.failure(key)?.unwrap_or_else(|| {
+            Failure::from(FailureFields {
+                message: String::new(),
+                stack_trace: String::new(),
+                info: FailureInfo::Unmodelled {
+                    info_key: String::new(),
+                    attributes: Value::Null,
+                },
+                cause: None,
+            })
         }))
     }
 
@@ -634,12 +636,12 @@ fn read_failure(f: &mut Fields<'_, '_>) -> Result<Failure, ImportError> {
             },
         }
     };
-    Ok(Failure {
+    Ok(Failure::from(FailureFields {
         message,
         stack_trace,
         info,
         cause,
-    })
+    }))
 }
 
 /// Proto3 JSON durations: `"10s"`, `"0.5s"`, `"1.000000001s"`.
@@ -682,30 +684,34 @@ fn read_attributes(
     use EventType as T;
     let ns = |a: &mut Fields<'_, '_>| a.str("namespace").map(Namespace::new);
     Ok(match event_type {
-        T::WorkflowExecutionStarted => A::WorkflowExecutionStarted {
-            workflow_type: WorkflowType::new(a.name("workflowType")?),
-            parent_workflow_namespace: a.opt_str("parentWorkflowNamespace")?.map(Namespace::new),
-            parent_workflow_execution: a.opt_execution("parentWorkflowExecution")?,
-            parent_initiated_event_id: a.opt_id("parentInitiatedEventId")?,
-            task_queue: a.task_queue("taskQueue")?,
-            input: a.payload("input")?,
-            workflow_execution_timeout: a.opt_duration("workflowExecutionTimeout")?,
-            workflow_run_timeout: a.opt_duration("workflowRunTimeout")?,
-            workflow_task_timeout: a.duration("workflowTaskTimeout")?,
-            continued_execution_run_id: a.opt_str("continuedExecutionRunId")?.map(RunId::new),
-            initiator: a.initiator("initiator")?,
-            continued_failure: a.failure("continuedFailure")?,
-            last_completion_result: a.payloads("lastCompletionResult")?,
-            original_execution_run_id: RunId::new(a.str("originalExecutionRunId")?),
-            identity: a.str("identity")?,
-            first_execution_run_id: RunId::new(a.str("firstExecutionRunId")?),
-            retry_policy: a.retry_policy("retryPolicy")?,
-            attempt: a.u32("attempt")?,
-            workflow_execution_expiration_time: a.time("workflowExecutionExpirationTime")?,
-            cron_schedule: a.opt_str("cronSchedule")?,
-            first_workflow_task_backoff: a.opt_duration("firstWorkflowTaskBackoff")?,
-            memo: a.payload_map("memo", "fields")?,
-        },
+        T::WorkflowExecutionStarted => {
+            A::WorkflowExecutionStarted(Box::new(WorkflowExecutionStartedAttributes {
+                workflow_type: WorkflowType::new(a.name("workflowType")?),
+                parent_workflow_namespace: a
+                    .opt_str("parentWorkflowNamespace")?
+                    .map(Namespace::new),
+                parent_workflow_execution: a.opt_execution("parentWorkflowExecution")?,
+                parent_initiated_event_id: a.opt_id("parentInitiatedEventId")?,
+                task_queue: a.task_queue("taskQueue")?,
+                input: a.payload("input")?,
+                workflow_execution_timeout: a.opt_duration("workflowExecutionTimeout")?,
+                workflow_run_timeout: a.opt_duration("workflowRunTimeout")?,
+                workflow_task_timeout: a.duration("workflowTaskTimeout")?,
+                continued_execution_run_id: a.opt_str("continuedExecutionRunId")?.map(RunId::new),
+                initiator: a.initiator("initiator")?,
+                continued_failure: a.failure("continuedFailure")?,
+                last_completion_result: a.payloads("lastCompletionResult")?,
+                original_execution_run_id: RunId::new(a.str("originalExecutionRunId")?),
+                identity: a.str("identity")?,
+                first_execution_run_id: RunId::new(a.str("firstExecutionRunId")?),
+                retry_policy: a.retry_policy("retryPolicy")?,
+                attempt: a.u32("attempt")?,
+                workflow_execution_expiration_time: a.time("workflowExecutionExpirationTime")?,
+                cron_schedule: a.opt_str("cronSchedule")?,
+                first_workflow_task_backoff: a.opt_duration("firstWorkflowTaskBackoff")?,
+                memo: a.payload_map("memo", "fields")?,
+            }))
+        }
         T::WorkflowExecutionCompleted => A::WorkflowExecutionCompleted {
             result: a.payload("result")?,
             workflow_task_completed_event_id: a.int("workflowTaskCompletedEventId")?,
@@ -751,18 +757,20 @@ fn read_attributes(
             failure: a.failure("failure")?,
             identity: a.str("identity")?,
         },
-        T::ActivityTaskScheduled => A::ActivityTaskScheduled {
-            activity_id: ActivityId::new(a.str("activityId")?),
-            activity_type: ActivityType::new(a.name("activityType")?),
-            task_queue: a.task_queue("taskQueue")?,
-            input: a.payload("input")?,
-            schedule_to_close_timeout: a.opt_duration("scheduleToCloseTimeout")?,
-            schedule_to_start_timeout: a.opt_duration("scheduleToStartTimeout")?,
-            start_to_close_timeout: a.opt_duration("startToCloseTimeout")?,
-            heartbeat_timeout: a.opt_duration("heartbeatTimeout")?,
-            workflow_task_completed_event_id: a.int("workflowTaskCompletedEventId")?,
-            retry_policy: a.retry_policy("retryPolicy")?,
-        },
+        T::ActivityTaskScheduled => {
+            A::ActivityTaskScheduled(Box::new(ActivityTaskScheduledAttributes {
+                activity_id: ActivityId::new(a.str("activityId")?),
+                activity_type: ActivityType::new(a.name("activityType")?),
+                task_queue: a.task_queue("taskQueue")?,
+                input: a.payload("input")?,
+                schedule_to_close_timeout: a.opt_duration("scheduleToCloseTimeout")?,
+                schedule_to_start_timeout: a.opt_duration("scheduleToStartTimeout")?,
+                start_to_close_timeout: a.opt_duration("startToCloseTimeout")?,
+                heartbeat_timeout: a.opt_duration("heartbeatTimeout")?,
+                workflow_task_completed_event_id: a.int("workflowTaskCompletedEventId")?,
+                retry_policy: a.retry_policy("retryPolicy")?,
+            }))
+        }
         T::ActivityTaskStarted => A::ActivityTaskStarted {
             scheduled_event_id: a.int("scheduledEventId")?,
             identity: a.str("identity")?,
@@ -866,39 +874,43 @@ fn read_attributes(
             details: a.payloads("details")?,
             identity: a.str("identity")?,
         },
-        T::WorkflowExecutionContinuedAsNew => A::WorkflowExecutionContinuedAsNew {
-            new_execution_run_id: RunId::new(a.str("newExecutionRunId")?),
-            workflow_type: WorkflowType::new(a.name("workflowType")?),
-            task_queue: a.task_queue("taskQueue")?,
-            input: a.payload("input")?,
-            workflow_run_timeout: a.opt_duration("workflowRunTimeout")?,
-            workflow_task_timeout: a.duration("workflowTaskTimeout")?,
-            workflow_task_completed_event_id: a.int("workflowTaskCompletedEventId")?,
-            backoff_start_interval: a.opt_duration("backoffStartInterval")?,
-            // Absent (UNSPECIFIED) in older histories: a workflow's own continue-as-new.
-            initiator: a
-                .initiator("initiator")?
-                .unwrap_or(ContinueAsNewInitiator::Workflow),
-            failure: a.failure("failure")?,
-            last_completion_result: a.payloads("lastCompletionResult")?,
-            memo: a.payload_map("memo", "fields")?,
-        },
-        T::StartChildWorkflowExecutionInitiated => A::StartChildWorkflowExecutionInitiated {
-            namespace: ns(a)?,
-            workflow_id: WorkflowId::new(a.str("workflowId")?),
-            workflow_type: WorkflowType::new(a.name("workflowType")?),
-            task_queue: a.task_queue("taskQueue")?,
-            input: a.payload("input")?,
-            workflow_execution_timeout: a.opt_duration("workflowExecutionTimeout")?,
-            workflow_run_timeout: a.opt_duration("workflowRunTimeout")?,
-            workflow_task_timeout: a.duration("workflowTaskTimeout")?,
-            parent_close_policy: a.parent_close_policy("parentClosePolicy")?,
-            workflow_task_completed_event_id: a.int("workflowTaskCompletedEventId")?,
-            workflow_id_reuse_policy: a.reuse_policy("workflowIdReusePolicy")?,
-            retry_policy: a.retry_policy("retryPolicy")?,
-            cron_schedule: a.opt_str("cronSchedule")?,
-            memo: a.payload_map("memo", "fields")?,
-        },
+        T::WorkflowExecutionContinuedAsNew => A::WorkflowExecutionContinuedAsNew(Box::new(
+            WorkflowExecutionContinuedAsNewAttributes {
+                new_execution_run_id: RunId::new(a.str("newExecutionRunId")?),
+                workflow_type: WorkflowType::new(a.name("workflowType")?),
+                task_queue: a.task_queue("taskQueue")?,
+                input: a.payload("input")?,
+                workflow_run_timeout: a.opt_duration("workflowRunTimeout")?,
+                workflow_task_timeout: a.duration("workflowTaskTimeout")?,
+                workflow_task_completed_event_id: a.int("workflowTaskCompletedEventId")?,
+                backoff_start_interval: a.opt_duration("backoffStartInterval")?,
+                // Absent (UNSPECIFIED) in older histories: a workflow's own continue-as-new.
+                initiator: a
+                    .initiator("initiator")?
+                    .unwrap_or(ContinueAsNewInitiator::Workflow),
+                failure: a.failure("failure")?,
+                last_completion_result: a.payloads("lastCompletionResult")?,
+                memo: a.payload_map("memo", "fields")?,
+            },
+        )),
+        T::StartChildWorkflowExecutionInitiated => A::StartChildWorkflowExecutionInitiated(
+            Box::new(StartChildWorkflowExecutionInitiatedAttributes {
+                namespace: ns(a)?,
+                workflow_id: WorkflowId::new(a.str("workflowId")?),
+                workflow_type: WorkflowType::new(a.name("workflowType")?),
+                task_queue: a.task_queue("taskQueue")?,
+                input: a.payload("input")?,
+                workflow_execution_timeout: a.opt_duration("workflowExecutionTimeout")?,
+                workflow_run_timeout: a.opt_duration("workflowRunTimeout")?,
+                workflow_task_timeout: a.duration("workflowTaskTimeout")?,
+                parent_close_policy: a.parent_close_policy("parentClosePolicy")?,
+                workflow_task_completed_event_id: a.int("workflowTaskCompletedEventId")?,
+                workflow_id_reuse_policy: a.reuse_policy("workflowIdReusePolicy")?,
+                retry_policy: a.retry_policy("retryPolicy")?,
+                cron_schedule: a.opt_str("cronSchedule")?,
+                memo: a.payload_map("memo", "fields")?,
+            }),
+        ),
         T::StartChildWorkflowExecutionFailed => A::StartChildWorkflowExecutionFailed {
             namespace: ns(a)?,
             workflow_id: WorkflowId::new(a.str("workflowId")?),

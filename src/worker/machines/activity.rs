@@ -52,14 +52,10 @@ impl ActivityMachine {
 
     pub(crate) fn on_command_event(&mut self, event: &Event) -> Result<(), Rejection> {
         match (&event.attributes, self.state) {
-            (
-                EventAttributes::ActivityTaskScheduled {
-                    activity_id,
-                    activity_type,
-                    ..
-                },
-                State::Created,
-            ) if *activity_id == self.activity_id && *activity_type == self.activity_type => {
+            (EventAttributes::ActivityTaskScheduled(scheduled), State::Created)
+                if scheduled.activity_id == self.activity_id
+                    && scheduled.activity_type == self.activity_type =>
+            {
                 self.state = State::Scheduled {
                     scheduled_event_id: event.event_id,
                 };
@@ -194,7 +190,7 @@ impl ActivityMachine {
         started_event_id: i64,
         retry_state: RetryState,
     ) -> Failure {
-        Failure {
+        Failure::from(FailureFields {
             message: "activity error".to_owned(),
             stack_trace: String::new(),
             info: FailureInfo::Activity {
@@ -205,7 +201,7 @@ impl ActivityMachine {
                 retry_state,
             },
             cause: None,
-        }
+        })
         .with_cause(cause)
     }
 }

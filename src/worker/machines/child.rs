@@ -40,14 +40,10 @@ impl ChildMachine {
 
     pub(crate) fn on_command_event(&mut self, event: &Event) -> Result<(), Rejection> {
         match (&event.attributes, self.state) {
-            (
-                EventAttributes::StartChildWorkflowExecutionInitiated {
-                    workflow_id,
-                    workflow_type,
-                    ..
-                },
-                State::Created,
-            ) if *workflow_id == self.workflow_id && *workflow_type == self.workflow_type => {
+            (EventAttributes::StartChildWorkflowExecutionInitiated(initiated), State::Created)
+                if initiated.workflow_id == self.workflow_id
+                    && initiated.workflow_type == self.workflow_type =>
+            {
                 self.state = State::Initiated;
                 Ok(())
             }

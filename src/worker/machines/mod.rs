@@ -148,13 +148,10 @@ pub(crate) fn describe_event(event: &Event) -> String {
     use EventAttributes as A;
     let name = event.event_type().name();
     match &event.attributes {
-        A::ActivityTaskScheduled {
-            activity_type,
-            activity_id,
-            ..
-        } => {
-            format!("{name}(activity_type={activity_type}, activity_id={activity_id})")
-        }
+        A::ActivityTaskScheduled(scheduled) => format!(
+            "{name}(activity_type={}, activity_id={})",
+            scheduled.activity_type, scheduled.activity_id
+        ),
         A::ActivityTaskCancelRequested {
             scheduled_event_id, ..
         } => {
@@ -164,11 +161,10 @@ pub(crate) fn describe_event(event: &Event) -> String {
             format!("{name}(timer_id={timer_id})")
         }
         A::MarkerRecorded { marker_name, .. } => format!("{name}(marker_name={marker_name})"),
-        A::StartChildWorkflowExecutionInitiated {
-            workflow_type,
-            workflow_id,
-            ..
-        } => format!("{name}(workflow_type={workflow_type}, workflow_id={workflow_id})"),
+        A::StartChildWorkflowExecutionInitiated(initiated) => format!(
+            "{name}(workflow_type={}, workflow_id={})",
+            initiated.workflow_type, initiated.workflow_id
+        ),
         A::SignalExternalWorkflowExecutionInitiated {
             workflow_execution,
             signal_name,
