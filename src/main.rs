@@ -4,5 +4,20 @@
 mod cli;
 
 fn main() {
+    restore_default_sigpipe();
     std::process::exit(cli::main());
 }
+
+/// Rust ignores SIGPIPE, so printing to a closed pipe (`tempest invariants |
+/// head -1`) would panic; like every Unix filter, end quietly instead.
+#[cfg(unix)]
+fn restore_default_sigpipe() {
+    // SAFETY: called first thing in `main`, before any thread exists; it only
+    // resets one signal's disposition to the system default.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
+#[cfg(not(unix))]
+fn restore_default_sigpipe() {}

@@ -258,3 +258,28 @@ fn an_unknown_workflow_type_is_one_line_and_exit_2() {
         "no_such_workflow",
     );
 }
+
+#[test]
+fn output_cut_short_by_the_reader_ends_quietly_without_a_panic() {
+    use std::io::Read;
+    use std::process::Stdio;
+    // Megabytes of histories: far more than a pipe buffers.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tempest"))
+        .args(["history", "chaos_mix", "--seed", "1"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("tempest starts");
+    let mut first = [0u8; 64];
+    child
+        .stdout
+        .take()
+        .expect("piped stdout")
+        .read_exact(&mut first)
+        .expect("some output");
+    // The read end is dropped here, as `| head -c 64` would.
+    let output = child.wait_with_output().expect("tempest ends");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_ne!(output.status.code(), Some(101), "{stderr}");
+}
