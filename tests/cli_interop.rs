@@ -157,7 +157,8 @@ fn corpus_files() -> Vec<PathBuf> {
 
 /// The two corpus files that were written by hand upstream (see
 /// `HAND_EDITED` in tests/conformance.rs for the evidence), with the
-/// invariants each breaks.
+/// advisory invariants each breaks: warnings by default, violations under
+/// `--strict`.
 const HAND_EDITED: &[(&str, &[&str])] = &[
     (
         "unhandled_cmd_timer_cancel.json",
@@ -166,15 +167,23 @@ const HAND_EDITED: &[(&str, &[&str])] = &[
     (
         "child-workflow-cancel-with-update.json",
         &[
-            "[history.back_references_valid] event 12:",
-            "[history.command_events_follow_their_task] event 12:",
+            "[history.command_events_follow_their_task] event 12: ActivityTaskScheduled.workflow_task_completed_event_id=17",
+            "[history.command_events_follow_their_task] event 12: ActivityTaskScheduled must directly follow",
             "[history.time_monotonic] event 15:",
         ],
     ),
 ];
 
+/// The finding lines of a check-history report that start with `prefix`.
+fn findings<'a>(report: &'a str, prefix: &str) -> Vec<&'a str> {
+    report
+        .lines()
+        .filter_map(|l| l.strip_prefix(prefix))
+        .collect()
+}
+
 #[test]
-fn check_history_passes_every_corpus_file_written_by_a_server() {
+fn check_history_passes_every_corpus_file() {
     let files = corpus_files();
     assert!(files.len() >= 50, "corpus missing: {} files", files.len());
     let mut hand_edited_seen = 0;
@@ -183,26 +192,54 @@ fn check_history_passes_every_corpus_file_written_by_a_server() {
         let output = tempest(&["check-history", arg(file)]);
         let report = stdout(&output);
         assert!(stderr(&output).is_empty(), "{name}: {}", stderr(&output));
-        match HAND_EDITED.iter().find(|(edited, _)| *edited == name) {
-            None => assert_eq!(output.status.code(), Some(0), "{name}:\n{report}"),
-            Some((_, violations)) => {
-                hand_edited_seen += 1;
-                assert_eq!(output.status.code(), Some(1), "{name}:\n{report}");
-                let found: Vec<&str> = report
-                    .lines()
-                    .filter_map(|l| l.strip_prefix("  ["))
-                    .collect();
-                assert_eq!(found.len(), violations.len(), "{name}:\n{report}");
-                for violation in *violations {
-                    assert!(
-                        report.contains(violation),
-                        "{name}: no {violation}\n{report}"
-                    );
-                }
-            }
+        assert_eq!(output.status.code(), Some(0), "{name}:\n{report}");
+        assert!(findings(&report, "  [").is_empty(), "{name}:\n{report}");
+        let expected: &[&str] = HAND_EDITED
+            .iter()
+            .find(|(edited, _)| *edited == name)
+            .map_or(&[], |(_, warnings)| warnings);
+        hand_edited_seen += usize::from(!expected.is_empty());
+        let warnings = findings(&report, "  warning: [");
+        assert_eq!(warnings.len(), expected.len(), "{name}:\n{report}");
+        for warning in expected {
+            assert!(
+                report.contains(&format!("warning: {warning}")),
+                "{name}: no warning {warning}\n{report}"
+            );
         }
+        let first_line = report.lines().next().unwrap_or_default();
+        let verdict = match expected.len() {
+            0 => ": ok".to_string(),
+            n => format!(": ok, {n} warning(s)"),
+        };
+        assert!(first_line.ends_with(&verdict), "{name}: {first_line}");
     }
     assert_eq!(hand_edited_seen, HAND_EDITED.len());
+}
+
+#[test]
+fn check_history_strict_fails_the_hand_edited_files_on_their_warnings() {
+    for (name, expected) in HAND_EDITED {
+        let file = corpus_files()
+            .into_iter()
+            .find(|f| f.ends_with(name))
+            .expect("hand-edited file in the corpus");
+        let output = tempest(&["check-history", "--strict", arg(&file)]);
+        let report = stdout(&output);
+        assert_eq!(output.status.code(), Some(1), "{name}:\n{report}");
+        assert!(
+            findings(&report, "  warning:").is_empty(),
+            "{name}:\n{report}"
+        );
+        let violations = findings(&report, "  [");
+        assert_eq!(violations.len(), expected.len(), "{name}:\n{report}");
+        for violation in *expected {
+            assert!(
+                report.contains(&format!("  {violation}")),
+                "{name}: {report}"
+            );
+        }
+    }
 }
 
 #[test]

@@ -43,14 +43,15 @@ pub const WORKFLOW_TASK_LIFECYCLE: InvariantInfo = InvariantInfo {
 /// `history.command_events_follow_their_task`
 pub const COMMAND_EVENTS_FOLLOW_THEIR_TASK: InvariantInfo = InvariantInfo {
     id: "history.command_events_follow_their_task",
-    description: "Every command-produced event directly follows the WorkflowTaskCompleted it names, in one batch \
-                  with that task's other command events",
+    description: "Every command-produced event names an earlier WorkflowTaskCompleted and directly follows it, in \
+                  one batch with that task's other command events",
 };
 /// `history.back_references_valid`
 pub const BACK_REFERENCES: InvariantInfo = InvariantInfo {
     id: "history.back_references_valid",
-    description: "Every scheduled/started/initiated/cancel-requested/workflow-task-completed id points to an \
-                  earlier event of the right type and of the same activity, timer, child or external request",
+    description: "Every scheduled/started/initiated/cancel-requested id points to an earlier event of the right \
+                  type and of the same activity, timer, child or external request; every workflow-task-completed id \
+                  to an event of a workflow task",
 };
 /// `history.single_outcome`
 pub const SINGLE_OUTCOME: InvariantInfo = InvariantInfo {
@@ -341,13 +342,7 @@ impl<'h> Checker<'h> {
     /// the WorkflowTaskCompleted whose batch this event ends, if any.
     fn check_batch(&mut self, pos: usize, event: &Event) -> Option<i64> {
         if let Some(wtc) = event.attributes.workflow_task_completed_event_id() {
-            self.refer(
-                pos,
-                event,
-                "workflow_task_completed_event_id",
-                wtc,
-                T::WorkflowTaskCompleted,
-            );
+            self.check_command_task_reference(pos, event, wtc);
             if self.batch != Some(wtc) {
                 let problem = match self.batch {
                     Some(other) => {
@@ -385,6 +380,37 @@ impl<'h> Checker<'h> {
                 ..
             } if self.cancel_requested_in_batch(pos, *latest_cancel_requested_event_id) => None,
             _ => self.batch.take(),
+        }
+    }
+
+    /// A command event's `workflow_task_completed_event_id` must name an
+    /// earlier WorkflowTaskCompleted. Naming another event of some workflow
+    /// task (its Started, or a later Completed) keeps the event tied to a
+    /// workflow task but misplaces it: that is a batch error
+    /// (`command_events_follow_their_task`), which `check-history` reports
+    /// as a warning. Naming no event, or an event that is no workflow task's,
+    /// is a broken back-reference.
+    fn check_command_task_reference(&mut self, pos: usize, event: &Event, wtc: i64) {
+        let named = self.position(wtc).filter(|&p| p != pos);
+        match named.map(|p| (p, &self.history[p])) {
+            Some((p, named)) if p < pos && named.event_type() == T::WorkflowTaskCompleted => {}
+            Some((_, named)) if is_workflow_task_event(named.event_type()) => {
+                let message = format!(
+                    "{}.workflow_task_completed_event_id={wtc} names {} {wtc}, not an earlier WorkflowTaskCompleted",
+                    event.event_type().name(),
+                    named.event_type().name(),
+                );
+                self.report(&COMMAND_EVENTS_FOLLOW_THEIR_TASK, event, message);
+            }
+            _ => {
+                self.refer(
+                    pos,
+                    event,
+                    "workflow_task_completed_event_id",
+                    wtc,
+                    T::WorkflowTaskCompleted,
+                );
+            }
         }
     }
 
@@ -890,6 +916,40 @@ mod tests {
             1
         );
         assert!(found.contains(&(IDS_CONTIGUOUS.id, Some(9))));
+    }
+
+    #[test]
+    fn a_command_naming_another_workflow_task_event_is_a_batch_error() {
+        let mut history = one_activity_run();
+        // ActivityTaskScheduled 5 names WorkflowTaskStarted 3 (an event of a
+        // workflow task, but not its WorkflowTaskCompleted).
+        history[4].attributes = activity_scheduled(3);
+        let found = broken(&history);
+        assert_eq!(
+            found,
+            vec![
+                (COMMAND_EVENTS_FOLLOW_THEIR_TASK.id, Some(5)),
+                (COMMAND_EVENTS_FOLLOW_THEIR_TASK.id, Some(5)),
+            ]
+        );
+        // Naming the later WorkflowTaskCompleted 10 is the same kind of error.
+        history[4].attributes = activity_scheduled(10);
+        assert!(broken(&history)
+            .iter()
+            .all(|(id, _)| *id == COMMAND_EVENTS_FOLLOW_THEIR_TASK.id));
+    }
+
+    #[test]
+    fn a_command_naming_no_workflow_task_event_is_a_broken_back_reference() {
+        let mut history = one_activity_run();
+        for wtc in [1, 5, 7, 99] {
+            history[4].attributes = activity_scheduled(wtc);
+            assert!(
+                broken(&history).contains(&(BACK_REFERENCES.id, Some(5))),
+                "wtc={wtc}: {:?}",
+                broken(&history)
+            );
+        }
     }
 
     #[test]

@@ -33,7 +33,10 @@ use std::fmt;
 pub use determinism::compare_runs;
 pub use online::{OnlineChecker, OnlineViolation};
 pub use oracle::INJECTED_FATAL;
-pub use recorded::{check_recorded_history, implied_status};
+pub use recorded::{
+    check_recorded_history, implied_status, is_advisory_for_recorded, RecordedFindings,
+    ADVISORY_FOR_RECORDED,
+};
 pub use report::{render_history_with_mark, render_history_with_marks};
 pub use run::{check_run, RunViolation};
 pub use status::check_status;

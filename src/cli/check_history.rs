@@ -1,13 +1,14 @@
 //! `tempest check-history FILE...`: judges Temporal JSON histories (from a
 //! real cluster, an SDK's test data, or `tempest history --format temporal`)
 //! with every invariant that needs no workflow code, and says what it kept
-//! without modelling.
+//! without modelling. Breaches of the advisory invariants
+//! ([`tempest::check::ADVISORY_FOR_RECORDED`]) are warnings unless `--strict`.
 
 use clap::Args;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use tempest::check::{
-    check_recorded_history, implied_status, render_history_with_marks, Violation,
+    check_recorded_history, implied_status, render_history_with_marks, RecordedFindings, Violation,
 };
 use tempest::codec::{import_history, ImportedHistory, UnmodelledItem};
 
@@ -17,6 +18,10 @@ pub struct CheckHistoryArgs {
     /// Temporal JSON history files (`{"events": [...]}`), current or older spelling.
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
+    /// Treat the advisory invariants (event times in order; command events
+    /// naming and following their WorkflowTaskCompleted) as violations too.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 /// Checks every file; exit 2 if any file cannot be read or parsed, else 1 if
@@ -27,9 +32,9 @@ pub fn check_history(args: CheckHistoryArgs) -> Result<i32, String> {
     for path in &args.files {
         match read_history(path) {
             Ok(imported) => {
-                let violations = check_recorded_history(&imported.events);
-                print!("{}", report(path, &imported, &violations));
-                violated |= !violations.is_empty();
+                let findings = check_recorded_history(&imported.events, args.strict);
+                print!("{}", report(path, &imported, &findings));
+                violated |= !findings.violations.is_empty();
             }
             Err(message) => {
                 eprintln!("tempest: error: {message}");
@@ -59,30 +64,48 @@ fn read_history(path: &Path) -> Result<ImportedHistory, String> {
     Ok(imported)
 }
 
-/// One file's report: a verdict line, the violations, the history with every
-/// offending event marked, and the unmodelled event types and fields kept.
-fn report(path: &Path, imported: &ImportedHistory, violations: &[Violation]) -> String {
+/// One file's report: a verdict line, the violations and warnings, the
+/// history with every offending event marked, and the unmodelled event types
+/// and fields kept.
+fn report(path: &Path, imported: &ImportedHistory, findings: &RecordedFindings) -> String {
     let events = &imported.events;
+    let RecordedFindings {
+        violations,
+        warnings,
+    } = findings;
     let mut out = format!(
         "{}: {} events, {}: ",
         path.display(),
         events.len(),
         implied_status(events)
     );
-    if violations.is_empty() {
-        out.push_str("ok\n");
-    } else {
-        out.push_str(&format!("{} violation(s)\n", violations.len()));
-        for violation in violations {
-            out.push_str(&format!("  {violation}\n"));
-        }
-        let marked: Vec<i64> = violations.iter().filter_map(|v| v.event_id).collect();
+    out.push_str(&match (violations.len(), warnings.len()) {
+        (0, 0) => "ok\n".to_string(),
+        (0, w) => format!("ok, {w} warning(s)\n"),
+        (v, 0) => format!("{v} violation(s)\n"),
+        (v, w) => format!("{v} violation(s), {w} warning(s)\n"),
+    });
+    push_findings(&mut out, "", violations);
+    push_findings(&mut out, "warning: ", warnings);
+    if !violations.is_empty() || !warnings.is_empty() {
+        let marked: Vec<i64> = violations
+            .iter()
+            .chain(warnings)
+            .filter_map(|v| v.event_id)
+            .collect();
         out.push_str(&render_history_with_marks(events, &marked));
     }
     for line in unmodelled_summary(&imported.unmodelled) {
         out.push_str(&format!("  kept, not modelled: {line}\n"));
     }
     out
+}
+
+/// One indented line per finding, each behind `prefix`.
+fn push_findings(out: &mut String, prefix: &str, findings: &[Violation]) {
+    for finding in findings {
+        out.push_str(&format!("  {prefix}{finding}\n"));
+    }
 }
 
 /// Unmodelled items grouped by what they are (an event type, or a field
