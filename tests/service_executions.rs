@@ -75,7 +75,7 @@ fn reuse_policies_decide_starts_after_a_closed_run() {
     .into_iter()
     .enumerate()
     {
-        request.request_id = format!("r{i}");
+        request.request_id = format!("r{i}").into();
         request.workflow_id_reuse_policy = policy;
         let response = h.call(Request::StartWorkflowExecution(request.clone()));
         assert!(

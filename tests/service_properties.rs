@@ -149,7 +149,7 @@ fn run_actions(actions: &[Action]) -> Harness {
         match action {
             Action::Start(k) => {
                 let mut request = h.start_request(&format!("wf-{k}"));
-                request.request_id = format!("start-{step}");
+                request.request_id = format!("start-{step}").into();
                 request.workflow_execution_timeout = Some(secs(120));
                 if k % 2 == 1 {
                     request.retry_policy = Some(RetryPolicy {
@@ -168,7 +168,7 @@ fn run_actions(actions: &[Action]) -> Harness {
                         namespace: Namespace::default(),
                         workflow_execution: execution(*k),
                         identity: "client".into(),
-                        request_id: format!("cancel-{step}"),
+                        request_id: format!("cancel-{step}").into(),
                         reason: "test".into(),
                     },
                 ));

@@ -380,7 +380,7 @@ fn activity_canceled_before_start_inside_the_command_batch_replays() {
         latest_cancel_requested_event_id: requested,
         scheduled_event_id: a,
         started_event_id: 0,
-        identity: String::new(),
+        identity: "".into(),
     });
     h.push(EventAttributes::WorkflowExecutionCanceled {
         workflow_task_completed_event_id: wtc,

@@ -31,7 +31,7 @@ fn fresh_run_schedules_the_first_activity() {
         done.sticky_task_queue.as_ref().map(TaskQueue::as_str),
         Some("w1-sticky")
     );
-    assert_eq!(done.identity, "w1");
+    assert_eq!(done.identity, "w1".into());
     let commands = completed_commands(request);
     assert_eq!(commands.len(), 1);
     assert_eq!(

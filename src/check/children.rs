@@ -10,6 +10,7 @@ use super::run_view::RunView;
 use super::InvariantInfo;
 use crate::model::*;
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 /// A child names its parent.
 pub const PARENT_RECORDED: InvariantInfo = InvariantInfo {
@@ -276,7 +277,7 @@ fn check_close_policy(
 /// least once when its sender saw it confirmed. A target identifies the
 /// sender by the signal's identity `workflow <sender execution>`.
 pub(crate) fn check_external_signals(runs: &[RunView], found: &mut Vec<RunViolation>) {
-    let mut received: BTreeMap<(String, &WorkflowId, &str), u64> = BTreeMap::new();
+    let mut received: BTreeMap<(Rc<str>, &WorkflowId, &str), u64> = BTreeMap::new();
     for run in runs.iter() {
         for e in run.history() {
             if let EventAttributes::WorkflowExecutionSignaled {
@@ -296,9 +297,9 @@ pub(crate) fn check_external_signals(runs: &[RunView], found: &mut Vec<RunViolat
             }
         }
     }
-    let mut initiated: BTreeMap<(String, &WorkflowId, &str), (u64, u64)> = BTreeMap::new();
+    let mut initiated: BTreeMap<(Rc<str>, &WorkflowId, &str), (u64, u64)> = BTreeMap::new();
     for run in runs.iter() {
-        let sender = format!("workflow {}", run.execution());
+        let sender: Rc<str> = format!("workflow {}", run.execution()).into();
         let mut names: BTreeMap<i64, (&WorkflowId, &str)> = BTreeMap::new();
         for e in run.history() {
             match &e.attributes {
@@ -549,7 +550,7 @@ mod tests {
         let signal = EventAttributes::WorkflowExecutionSignaled {
             signal_name: "ping".into(),
             input: Payload::null(),
-            identity: format!("workflow {}", execution("sender")),
+            identity: format!("workflow {}", execution("sender")).into(),
         };
         let once = numbered(vec![started(), signal.clone()]);
         let twice = numbered(vec![started(), signal.clone(), signal]);

@@ -29,7 +29,7 @@ pub fn started() -> EventAttributes {
         continued_failure: None,
         last_completion_result: None,
         original_execution_run_id: RunId::new("run"),
-        identity: String::new(),
+        identity: "".into(),
         first_execution_run_id: RunId::new("run"),
         retry_policy: None,
         attempt: 1,
@@ -53,8 +53,8 @@ pub fn task_scheduled() -> EventAttributes {
 pub fn task_started(scheduled: i64) -> EventAttributes {
     EventAttributes::WorkflowTaskStarted {
         scheduled_event_id: scheduled,
-        identity: String::new(),
-        request_id: String::new(),
+        identity: "".into(),
+        request_id: "".into(),
     }
 }
 
@@ -63,7 +63,7 @@ pub fn task_completed(scheduled: i64, started: i64) -> EventAttributes {
     EventAttributes::WorkflowTaskCompleted {
         scheduled_event_id: scheduled,
         started_event_id: started,
-        identity: String::new(),
+        identity: "".into(),
     }
 }
 
@@ -87,8 +87,8 @@ pub fn activity_scheduled(wtc: i64) -> EventAttributes {
 pub fn activity_started(scheduled: i64) -> EventAttributes {
     EventAttributes::ActivityTaskStarted {
         scheduled_event_id: scheduled,
-        identity: String::new(),
-        request_id: String::new(),
+        identity: "".into(),
+        request_id: "".into(),
         attempt: 1,
         last_failure: None,
     }
@@ -100,7 +100,7 @@ pub fn activity_completed(scheduled: i64, started: i64) -> EventAttributes {
         result: Payload::from("hi"),
         scheduled_event_id: scheduled,
         started_event_id: started,
-        identity: String::new(),
+        identity: "".into(),
     }
 }
 
@@ -109,7 +109,7 @@ pub fn signaled() -> EventAttributes {
     EventAttributes::WorkflowExecutionSignaled {
         signal_name: "poke".into(),
         input: Payload::null(),
-        identity: String::new(),
+        identity: "".into(),
     }
 }
 

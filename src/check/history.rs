@@ -1097,7 +1097,7 @@ mod tests {
                     latest_cancel_requested_event_id: 9,
                     scheduled_event_id: 5,
                     started_event_id: 0,
-                    identity: String::new(),
+                    identity: "".into(),
                 },
             ),
             event(

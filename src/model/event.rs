@@ -6,6 +6,7 @@
 use super::*;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 /// One event of a run's history.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -171,13 +172,13 @@ pub enum EventAttributes {
     },
     WorkflowTaskStarted {
         scheduled_event_id: i64,
-        identity: String,
-        request_id: String,
+        identity: Rc<str>,
+        request_id: Rc<str>,
     },
     WorkflowTaskCompleted {
         scheduled_event_id: i64,
         started_event_id: i64,
-        identity: String,
+        identity: Rc<str>,
     },
     WorkflowTaskTimedOut {
         scheduled_event_id: i64,
@@ -189,13 +190,13 @@ pub enum EventAttributes {
         started_event_id: i64,
         cause: WorkflowTaskFailedCause,
         failure: Option<Failure>,
-        identity: String,
+        identity: Rc<str>,
     },
     ActivityTaskScheduled(Box<ActivityTaskScheduledAttributes>),
     ActivityTaskStarted {
         scheduled_event_id: i64,
-        identity: String,
-        request_id: String,
+        identity: Rc<str>,
+        request_id: Rc<str>,
         attempt: u32,
         last_failure: Option<Failure>,
     },
@@ -203,13 +204,13 @@ pub enum EventAttributes {
         result: Payload,
         scheduled_event_id: i64,
         started_event_id: i64,
-        identity: String,
+        identity: Rc<str>,
     },
     ActivityTaskFailed {
         failure: Failure,
         scheduled_event_id: i64,
         started_event_id: i64,
-        identity: String,
+        identity: Rc<str>,
         retry_state: RetryState,
     },
     ActivityTaskTimedOut {
@@ -228,7 +229,7 @@ pub enum EventAttributes {
         scheduled_event_id: i64,
         /// 0 when the activity was canceled before any attempt started.
         started_event_id: i64,
-        identity: String,
+        identity: Rc<str>,
     },
     TimerStarted {
         timer_id: TimerId,
@@ -243,13 +244,13 @@ pub enum EventAttributes {
         timer_id: TimerId,
         started_event_id: i64,
         workflow_task_completed_event_id: i64,
-        identity: String,
+        identity: Rc<str>,
     },
     WorkflowExecutionCancelRequested {
         cause: String,
         external_initiated_event_id: Option<i64>,
         external_workflow_execution: Option<WorkflowExecution>,
-        identity: String,
+        identity: Rc<str>,
     },
     WorkflowExecutionCanceled {
         workflow_task_completed_event_id: i64,
@@ -283,12 +284,12 @@ pub enum EventAttributes {
     WorkflowExecutionSignaled {
         signal_name: String,
         input: Payload,
-        identity: String,
+        identity: Rc<str>,
     },
     WorkflowExecutionTerminated {
         reason: String,
         details: Option<Payload>,
-        identity: String,
+        identity: Rc<str>,
     },
     WorkflowExecutionContinuedAsNew(Box<WorkflowExecutionContinuedAsNewAttributes>),
     StartChildWorkflowExecutionInitiated(Box<StartChildWorkflowExecutionInitiatedAttributes>),
@@ -401,7 +402,7 @@ pub struct WorkflowExecutionStartedAttributes {
     pub continued_failure: Option<Failure>,
     pub last_completion_result: Option<Payload>,
     pub original_execution_run_id: RunId,
-    pub identity: String,
+    pub identity: Rc<str>,
     pub first_execution_run_id: RunId,
     pub retry_policy: Option<RetryPolicy>,
     pub attempt: u32,

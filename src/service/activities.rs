@@ -10,6 +10,7 @@ use super::executions::SERVICE_IDENTITY;
 use super::mutable_state::{ActivityInfo, Effects};
 use super::store::RunRecord;
 use super::*;
+use std::rc::Rc;
 
 /// Applies a (validated) ScheduleActivityTask command: ActivityTaskScheduled
 /// and a first attempt in the queue.
@@ -249,7 +250,7 @@ impl Service {
         &mut self,
         now: SimTime,
         task: &ActivityTaskRef,
-        identity: String,
+        identity: Rc<str>,
         call: CallId,
     ) -> PollActivityTaskQueueResponse {
         debug_assert!(activity_task_is_current(&self.store, task));
@@ -263,7 +264,7 @@ impl Service {
             started_time: now,
             last_heartbeat_time: now,
             identity,
-            request_id: format!("poll-{}", call.0),
+            request_id: format!("poll-{}", call.0).into(),
         };
         let mut fx = Effects::default();
         arm_attempt(task.run, activity, &mut fx);

@@ -5,6 +5,7 @@
 
 use crate::model::*;
 use serde::{Deserialize, Serialize};
+use std::rc::Rc;
 
 /// Identifies one outstanding call so the world can route its response.
 /// Opaque to the Service.
@@ -124,9 +125,9 @@ pub struct StartWorkflowExecutionRequest {
     pub workflow_run_timeout: Option<Duration>,
     /// `None`: 10 s.
     pub workflow_task_timeout: Option<Duration>,
-    pub identity: String,
+    pub identity: Rc<str>,
     /// A retried request with the same id returns the same run.
-    pub request_id: String,
+    pub request_id: Rc<str>,
     pub workflow_id_reuse_policy: WorkflowIdReusePolicy,
     pub retry_policy: Option<RetryPolicy>,
     pub cron_schedule: Option<String>,
@@ -149,9 +150,9 @@ pub struct SignalWorkflowExecutionRequest {
     pub workflow_execution: WorkflowExecution,
     pub signal_name: String,
     pub input: Payload,
-    pub identity: String,
+    pub identity: Rc<str>,
     /// A retried request with the same id is applied once.
-    pub request_id: String,
+    pub request_id: Rc<str>,
 }
 
 /// RequestCancelWorkflowExecution.
@@ -161,8 +162,8 @@ pub struct RequestCancelWorkflowExecutionRequest {
     pub namespace: Namespace,
     /// An empty run id means the current run.
     pub workflow_execution: WorkflowExecution,
-    pub identity: String,
-    pub request_id: String,
+    pub identity: Rc<str>,
+    pub request_id: Rc<str>,
     pub reason: String,
 }
 
@@ -175,7 +176,7 @@ pub struct TerminateWorkflowExecutionRequest {
     pub workflow_execution: WorkflowExecution,
     pub reason: String,
     pub details: Option<Payload>,
-    pub identity: String,
+    pub identity: Rc<str>,
 }
 
 /// DescribeWorkflowExecution.
@@ -293,7 +294,7 @@ pub struct GetWorkflowExecutionHistoryResponse {
 pub struct PollWorkflowTaskQueueRequest {
     pub namespace: Namespace,
     pub task_queue: TaskQueue,
-    pub identity: String,
+    pub identity: Rc<str>,
 }
 
 /// A workflow task handed to a worker.
@@ -322,7 +323,7 @@ pub struct PollWorkflowTaskQueueResponse {
 pub struct RespondWorkflowTaskCompletedRequest {
     pub task_token: WorkflowTaskToken,
     pub commands: Vec<Command>,
-    pub identity: String,
+    pub identity: Rc<str>,
     /// The worker's sticky queue: the next task of this run goes there.
     pub sticky_task_queue: Option<TaskQueue>,
 }
@@ -334,7 +335,7 @@ pub struct RespondWorkflowTaskFailedRequest {
     pub task_token: WorkflowTaskToken,
     pub cause: WorkflowTaskFailedCause,
     pub failure: Failure,
-    pub identity: String,
+    pub identity: Rc<str>,
 }
 
 /// PollActivityTaskQueue.
@@ -343,7 +344,7 @@ pub struct RespondWorkflowTaskFailedRequest {
 pub struct PollActivityTaskQueueRequest {
     pub namespace: Namespace,
     pub task_queue: TaskQueue,
-    pub identity: String,
+    pub identity: Rc<str>,
 }
 
 /// An activity attempt handed to a worker.
@@ -371,7 +372,7 @@ pub struct PollActivityTaskQueueResponse {
 pub struct RecordActivityTaskHeartbeatRequest {
     pub task_token: ActivityTaskToken,
     pub details: Option<Payload>,
-    pub identity: String,
+    pub identity: Rc<str>,
 }
 
 /// Whether the workflow asked for the activity to be canceled.
@@ -387,7 +388,7 @@ pub struct RecordActivityTaskHeartbeatResponse {
 pub struct RespondActivityTaskCompletedRequest {
     pub task_token: ActivityTaskToken,
     pub result: Payload,
-    pub identity: String,
+    pub identity: Rc<str>,
 }
 
 /// RespondActivityTaskFailed.
@@ -396,7 +397,7 @@ pub struct RespondActivityTaskCompletedRequest {
 pub struct RespondActivityTaskFailedRequest {
     pub task_token: ActivityTaskToken,
     pub failure: Failure,
-    pub identity: String,
+    pub identity: Rc<str>,
 }
 
 /// RespondActivityTaskCanceled.
@@ -405,5 +406,5 @@ pub struct RespondActivityTaskFailedRequest {
 pub struct RespondActivityTaskCanceledRequest {
     pub task_token: ActivityTaskToken,
     pub details: Option<Payload>,
-    pub identity: String,
+    pub identity: Rc<str>,
 }

@@ -211,7 +211,7 @@ impl Service {
             workflow_task_timeout: command
                 .workflow_task_timeout
                 .unwrap_or(self.config.default_workflow_task_timeout),
-            identity: format!("workflow {}", link.execution),
+            identity: format!("workflow {}", link.execution).into(),
             retry_policy: command.retry_policy,
             cron_schedule: command.cron_schedule.clone(),
             memo: command.memo,

@@ -8,6 +8,7 @@ use super::store::{NewRun, RunRecord};
 use super::timers::Deadline;
 use super::workflow_retries::WorkflowRetry;
 use super::*;
+use std::rc::Rc;
 
 /// Temporal's upper bound on a workflow task's start-to-close timeout.
 const MAX_WORKFLOW_TASK_TIMEOUT: Duration = Duration::from_secs(120);
@@ -25,7 +26,7 @@ pub(crate) struct RunStart {
     pub workflow_execution_timeout: Option<Duration>,
     pub workflow_run_timeout: Option<Duration>,
     pub workflow_task_timeout: Duration,
-    pub identity: String,
+    pub identity: Rc<str>,
     pub retry_policy: Option<RetryPolicy>,
     pub cron_schedule: Option<String>,
     pub memo: Memo,
@@ -43,7 +44,7 @@ pub(crate) struct RunStart {
     pub continued_failure: Option<Failure>,
     /// The previous cron run's result.
     pub last_completion_result: Option<Payload>,
-    pub start_request_id: Option<String>,
+    pub start_request_id: Option<Rc<str>>,
     /// The parent of a child chain (carried to every run of the chain).
     pub parent: Option<ParentLink>,
 }
@@ -298,7 +299,7 @@ impl Service {
         index: usize,
         reason: String,
         details: Option<Payload>,
-        identity: String,
+        identity: Rc<str>,
     ) {
         let run = self.store.at_mut(index);
         force_close(

@@ -9,6 +9,7 @@ use super::api::CallId;
 use super::mutable_state::{ActivityTaskRef, WorkflowTaskRef};
 use crate::model::TaskQueue;
 use std::collections::{BTreeMap, VecDeque};
+use std::rc::Rc;
 
 /// Which kind of task a poll asks for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -23,7 +24,7 @@ pub(crate) enum PollKind {
 #[derive(Clone, Debug)]
 pub(crate) struct ParkedPoll {
     pub call: CallId,
-    pub identity: String,
+    pub identity: Rc<str>,
 }
 
 /// One queue: tasks waiting for pollers, or pollers waiting for tasks.

@@ -78,6 +78,7 @@ use crate::sabotage::Sabotage;
 use api::*;
 use matching::{Matching, ParkedPoll, PollKind};
 use mutable_state::{ActivityTaskRef, AttemptState, Effects, WorkflowTaskRef, WorkflowTaskState};
+use std::rc::Rc;
 use timers::{Deadline, DeadlineQueue};
 
 /// Tunables of the Service.
@@ -360,7 +361,7 @@ impl Service {
         kind: PollKind,
         queue: TaskQueue,
         call: CallId,
-        identity: String,
+        identity: Rc<str>,
     ) {
         self.matching
             .park(kind, queue, ParkedPoll { call, identity });

@@ -13,6 +13,7 @@ use super::store::RunRecord;
 use super::timers::Deadline;
 use crate::model::*;
 use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
 
 /// The durable state of one run beyond its history.
 #[derive(Clone, Debug)]
@@ -41,7 +42,7 @@ pub(crate) struct MutableState {
     /// The chain's execution expiration.
     pub execution_expiration_time: Option<SimTime>,
     /// Signal request ids already applied.
-    pub signal_request_ids: BTreeSet<String>,
+    pub signal_request_ids: BTreeSet<Rc<str>>,
     /// Whether cancellation was requested (applied once).
     pub cancel_requested: bool,
     /// When the delayed first workflow task is due (continue-as-new
@@ -118,9 +119,9 @@ pub(crate) struct StartedWorkflowTask {
     /// When the worker took it.
     pub started_time: SimTime,
     /// The worker.
-    pub identity: String,
+    pub identity: Rc<str>,
     /// The poll that took it.
-    pub request_id: String,
+    pub request_id: Rc<str>,
 }
 
 impl ScheduledWorkflowTask {
@@ -213,8 +214,8 @@ pub(crate) enum AttemptState {
     Started {
         started_time: SimTime,
         last_heartbeat_time: SimTime,
-        identity: String,
-        request_id: String,
+        identity: Rc<str>,
+        request_id: Rc<str>,
     },
 }
 

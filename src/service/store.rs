@@ -8,6 +8,7 @@
 use super::mutable_state::MutableState;
 use crate::model::*;
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 /// Everything the Service has committed. Cloning it is a snapshot.
 #[derive(Clone, Debug, Default)]
@@ -17,7 +18,7 @@ pub struct Store {
     /// The runs of each workflow id in start order; the last is the current run.
     by_workflow_id: BTreeMap<WorkflowId, Vec<usize>>,
     /// Start request ids already applied, and the run each created.
-    start_request_ids: BTreeMap<String, usize>,
+    start_request_ids: BTreeMap<Rc<str>, usize>,
     next_sequence: u64,
     commit_count: u64,
     /// Runs committed since the last [`Store::take_recent_commits`], for
@@ -104,7 +105,7 @@ pub(crate) struct NewRun {
     pub memo: Memo,
     pub start_time: SimTime,
     pub state: MutableState,
-    pub start_request_id: Option<String>,
+    pub start_request_id: Option<Rc<str>>,
 }
 
 impl Store {

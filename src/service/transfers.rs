@@ -191,11 +191,11 @@ impl Service {
         let source_execution = self.store.at(source).execution.clone();
         let request_id = format!("{source_execution}#{initiated_event_id}");
         let run = self.store.at_mut(index);
-        if run.state.signal_request_ids.insert(request_id) {
+        if run.state.signal_request_ids.insert(request_id.into()) {
             let signaled = EventAttributes::WorkflowExecutionSignaled {
                 signal_name,
                 input,
-                identity: format!("workflow {source_execution}"),
+                identity: format!("workflow {source_execution}").into(),
             };
             run.add_new_event(now, signaled, fx);
             self.store.commit(index);

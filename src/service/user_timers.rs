@@ -55,7 +55,7 @@ pub(crate) fn cancel(
         timer_id: timer_id.clone(),
         started_event_id: timer.started_event_id,
         workflow_task_completed_event_id: completed_event_id,
-        identity: identity.to_string(),
+        identity: identity.into(),
     };
     run.append(now, canceled);
 }

@@ -11,6 +11,7 @@ use super::mutable_state::{
 use super::store::RunRecord;
 use super::workflow_retries::WorkflowRetry;
 use super::*;
+use std::rc::Rc;
 
 /// How an unsuccessful workflow task ended.
 enum TaskEnd {
@@ -18,7 +19,7 @@ enum TaskEnd {
     Failed {
         cause: WorkflowTaskFailedCause,
         failure: Option<Failure>,
-        identity: String,
+        identity: Rc<str>,
     },
     /// Its start-to-close timeout fired.
     TimedOut,
@@ -50,7 +51,7 @@ impl Service {
         &mut self,
         now: SimTime,
         task: &WorkflowTaskRef,
-        identity: String,
+        identity: Rc<str>,
         call: CallId,
     ) -> PollWorkflowTaskQueueResponse {
         let run = self.store.at_mut(task.run);
@@ -80,7 +81,7 @@ impl Service {
             scheduled,
             started_time: now,
             identity,
-            request_id: format!("poll-{}", call.0),
+            request_id: format!("poll-{}", call.0).into(),
         };
         if !transient {
             let written = run.append(now, started.started_event().attributes);

@@ -180,7 +180,7 @@ struct RunningActivity {
 }
 
 struct WorkerNode {
-    identity: String,
+    identity: Rc<str>,
     up: bool,
     incarnation: u32,
     registry: Rc<Registry>,
@@ -199,7 +199,7 @@ impl WorkerNode {
         cache_capacity: usize,
         sabotage: Option<Sabotage>,
     ) -> WorkerNode {
-        let identity = node_name(2 + index);
+        let identity: Rc<str> = node_name(2 + index).into();
         let mut worker = WorkflowWorker::new(&identity, registry.clone(), cache_capacity);
         worker.set_sabotage(sabotage);
         let mut pollers = Vec::new();
@@ -1237,7 +1237,7 @@ impl<'s> World<'s> {
             return;
         }
         o.attempts += 1;
-        let request_id = o.request_id(index);
+        let request_id: Rc<str> = o.request_id(index).into();
         let e = &self.workload.executions[o.execution as usize];
         let g = &self.scenario.workflows[e.group];
         let namespace = Namespace::default();
@@ -1245,7 +1245,7 @@ impl<'s> World<'s> {
             workflow_id: e.workflow_id.clone(),
             run_id: RunId::new(""),
         };
-        let identity = "client".to_string();
+        let identity: Rc<str> = Rc::from("client");
         let request = match &o.kind {
             OpKind::Start => Request::StartWorkflowExecution(StartWorkflowExecutionRequest {
                 namespace,

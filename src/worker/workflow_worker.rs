@@ -14,7 +14,7 @@ use std::rc::Rc;
 
 /// A worker process's workflow side.
 pub struct WorkflowWorker {
-    identity: String,
+    identity: Rc<str>,
     sticky_queue: TaskQueue,
     registry: Rc<Registry>,
     cache: RunCache,
@@ -35,7 +35,7 @@ impl WorkflowWorker {
     /// A worker named `identity` keeping up to `cache_capacity` runs cached.
     pub fn new(identity: &str, registry: Rc<Registry>, cache_capacity: usize) -> WorkflowWorker {
         WorkflowWorker {
-            identity: identity.to_owned(),
+            identity: identity.into(),
             sticky_queue: TaskQueue::new(format!("{identity}-sticky")),
             registry,
             cache: RunCache::new(cache_capacity),

@@ -90,7 +90,7 @@ impl Harness {
             workflow_run_timeout: None,
             workflow_task_timeout: None,
             identity: "client".into(),
-            request_id: format!("start-{workflow_id}"),
+            request_id: format!("start-{workflow_id}").into(),
             workflow_id_reuse_policy: WorkflowIdReusePolicy::AllowDuplicate,
             retry_policy: None,
             cron_schedule: None,

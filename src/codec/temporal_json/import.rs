@@ -702,7 +702,7 @@ fn read_attributes(
                 continued_failure: a.failure("continuedFailure")?,
                 last_completion_result: a.payloads("lastCompletionResult")?,
                 original_execution_run_id: RunId::new(a.str("originalExecutionRunId")?),
-                identity: a.str("identity")?,
+                identity: a.str("identity")?.into(),
                 first_execution_run_id: RunId::new(a.str("firstExecutionRunId")?),
                 retry_policy: a.retry_policy("retryPolicy")?,
                 attempt: a.u32("attempt")?,
@@ -734,13 +734,13 @@ fn read_attributes(
         },
         T::WorkflowTaskStarted => A::WorkflowTaskStarted {
             scheduled_event_id: a.int("scheduledEventId")?,
-            identity: a.str("identity")?,
-            request_id: a.str("requestId")?,
+            identity: a.str("identity")?.into(),
+            request_id: a.str("requestId")?.into(),
         },
         T::WorkflowTaskCompleted => A::WorkflowTaskCompleted {
             scheduled_event_id: a.int("scheduledEventId")?,
             started_event_id: a.int("startedEventId")?,
-            identity: a.str("identity")?,
+            identity: a.str("identity")?.into(),
         },
         T::WorkflowTaskTimedOut => A::WorkflowTaskTimedOut {
             scheduled_event_id: a.int("scheduledEventId")?,
@@ -755,7 +755,7 @@ fn read_attributes(
                     .unwrap_or_else(|| "WORKFLOW_TASK_FAILED_CAUSE_UNSPECIFIED".into()),
             ),
             failure: a.failure("failure")?,
-            identity: a.str("identity")?,
+            identity: a.str("identity")?.into(),
         },
         T::ActivityTaskScheduled => {
             A::ActivityTaskScheduled(Box::new(ActivityTaskScheduledAttributes {
@@ -773,8 +773,8 @@ fn read_attributes(
         }
         T::ActivityTaskStarted => A::ActivityTaskStarted {
             scheduled_event_id: a.int("scheduledEventId")?,
-            identity: a.str("identity")?,
-            request_id: a.str("requestId")?,
+            identity: a.str("identity")?.into(),
+            request_id: a.str("requestId")?.into(),
             attempt: a.u32("attempt")?,
             last_failure: a.failure("lastFailure")?,
         },
@@ -782,13 +782,13 @@ fn read_attributes(
             result: a.payload("result")?,
             scheduled_event_id: a.int("scheduledEventId")?,
             started_event_id: a.int("startedEventId")?,
-            identity: a.str("identity")?,
+            identity: a.str("identity")?.into(),
         },
         T::ActivityTaskFailed => A::ActivityTaskFailed {
             failure: a.required_failure("failure")?,
             scheduled_event_id: a.int("scheduledEventId")?,
             started_event_id: a.int("startedEventId")?,
-            identity: a.str("identity")?,
+            identity: a.str("identity")?.into(),
             retry_state: a.retry_state("retryState")?,
         },
         T::ActivityTaskTimedOut => A::ActivityTaskTimedOut {
@@ -806,7 +806,7 @@ fn read_attributes(
             latest_cancel_requested_event_id: a.int("latestCancelRequestedEventId")?,
             scheduled_event_id: a.int("scheduledEventId")?,
             started_event_id: a.int("startedEventId")?,
-            identity: a.str("identity")?,
+            identity: a.str("identity")?.into(),
         },
         T::TimerStarted => A::TimerStarted {
             timer_id: TimerId::new(a.str("timerId")?),
@@ -821,13 +821,13 @@ fn read_attributes(
             timer_id: TimerId::new(a.str("timerId")?),
             started_event_id: a.int("startedEventId")?,
             workflow_task_completed_event_id: a.int("workflowTaskCompletedEventId")?,
-            identity: a.str("identity")?,
+            identity: a.str("identity")?.into(),
         },
         T::WorkflowExecutionCancelRequested => A::WorkflowExecutionCancelRequested {
             cause: a.str("cause")?,
             external_initiated_event_id: a.opt_id("externalInitiatedEventId")?,
             external_workflow_execution: a.opt_execution("externalWorkflowExecution")?,
-            identity: a.str("identity")?,
+            identity: a.str("identity")?.into(),
         },
         T::WorkflowExecutionCanceled => A::WorkflowExecutionCanceled {
             workflow_task_completed_event_id: a.int("workflowTaskCompletedEventId")?,
@@ -867,12 +867,12 @@ fn read_attributes(
         T::WorkflowExecutionSignaled => A::WorkflowExecutionSignaled {
             signal_name: a.str("signalName")?,
             input: a.payload("input")?,
-            identity: a.str("identity")?,
+            identity: a.str("identity")?.into(),
         },
         T::WorkflowExecutionTerminated => A::WorkflowExecutionTerminated {
             reason: a.str("reason")?,
             details: a.payloads("details")?,
-            identity: a.str("identity")?,
+            identity: a.str("identity")?.into(),
         },
         T::WorkflowExecutionContinuedAsNew => A::WorkflowExecutionContinuedAsNew(Box::new(
             WorkflowExecutionContinuedAsNewAttributes {
