@@ -479,3 +479,26 @@ fn replays_its_realised_schedule(scenario: &Scenario, seed: u64) {
     assert_eq!(drawn.result.fault_counts, replayed.result.fault_counts);
     assert_eq!(drawn.result.faults, replayed.result.faults);
 }
+
+#[test]
+fn the_stores_open_run_count_matches_its_running_runs_across_crashes_and_chains() {
+    quiet_panics();
+    for name in [
+        "chaos_mix",
+        "children",
+        "continue_as_new",
+        "cron",
+        "cancel_terminate",
+    ] {
+        for seed in 1..=3 {
+            let outcome = run_scenario(&bundled(name), &options(seed));
+            let store = &outcome.result.store;
+            let running = store.runs().filter(|r| r.status().is_running()).count();
+            assert_eq!(store.open_run_count(), running, "{name} seed {seed}");
+        }
+    }
+    // A run cut off by its liveness deadline stays open and counted.
+    let text = r#"{ "name": "open", "workflows": [ { "type": "signal_counter", "count": 2, "input": { "signals": 1 } } ] }"#;
+    let outcome = run_text(text, 1);
+    assert_eq!(outcome.result.store.open_run_count(), 2);
+}

@@ -7,18 +7,28 @@
 
 use super::mutable_state::MutableState;
 use crate::model::*;
-use std::collections::BTreeMap;
+use std::collections::hash_map::DefaultHasher;
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 use std::rc::Rc;
+
+/// A map for lookups only: hashed with fixed keys (the same in every process),
+/// and never iterated, so its order can reach no output. With a million runs
+/// a lookup is one hash instead of a B-tree walk of ~20 string comparisons.
+type LookupMap<K, V> = HashMap<K, V, BuildHasherDefault<DefaultHasher>>;
 
 /// Everything the Service has committed. Cloning it is a snapshot.
 #[derive(Clone, Debug, Default)]
 pub struct Store {
     runs: Vec<RunRecord>,
-    by_execution: BTreeMap<WorkflowExecution, usize>,
+    by_execution: LookupMap<WorkflowExecution, usize>,
     /// The runs of each workflow id in start order; the last is the current run.
-    by_workflow_id: BTreeMap<WorkflowId, Vec<usize>>,
+    by_workflow_id: LookupMap<WorkflowId, Vec<usize>>,
     /// Start request ids already applied, and the run each created.
-    start_request_ids: BTreeMap<Rc<str>, usize>,
+    start_request_ids: LookupMap<Rc<str>, usize>,
+    /// Runs not yet closed (derived from `runs`: saves a scan of every run
+    /// each time the world asks whether everything has closed).
+    open_runs: usize,
     next_sequence: u64,
     commit_count: u64,
     /// Runs committed since the last [`Store::take_recent_commits`], for
@@ -43,6 +53,8 @@ pub struct RunRecord {
     pub(crate) start_time: SimTime,
     pub(crate) close_time: Option<SimTime>,
     pub(crate) state: MutableState,
+    /// Whether [`Store::commit`] has counted this run's close.
+    close_counted: bool,
 }
 
 impl RunRecord {
@@ -121,6 +133,10 @@ impl Store {
     pub fn commit_count(&self) -> u64 {
         self.commit_count
     }
+    /// How many runs are still running (not closed).
+    pub fn open_run_count(&self) -> usize {
+        self.open_runs
+    }
 
     /// Takes the next durable sequence number (for run ids).
     pub(crate) fn take_sequence(&mut self) -> u64 {
@@ -187,13 +203,20 @@ impl Store {
             start_time: new.start_time,
             close_time: None,
             state: new.state,
+            close_counted: false,
         });
+        self.open_runs += 1;
         index
     }
 
     /// Records one atomic update of a run: one state transition.
     pub(crate) fn commit(&mut self, index: usize) {
-        self.runs[index].state_transitions += 1;
+        let run = &mut self.runs[index];
+        run.state_transitions += 1;
+        if !run.close_counted && !run.status.is_running() {
+            run.close_counted = true;
+            self.open_runs -= 1;
+        }
         self.commit_count += 1;
         if self.recent_commits.last() != Some(&index) {
             self.recent_commits.push(index);

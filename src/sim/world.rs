@@ -1362,7 +1362,7 @@ impl<'s> World<'s> {
     fn check_done(&mut self) -> bool {
         if self.pending_ops == 0 && self.next_op >= self.workload.ops.len() {
             if let Some(service) = &self.service {
-                if service.store().runs().all(|r| !r.status().is_running()) {
+                if service.store().open_run_count() == 0 {
                     return true;
                 }
             }
