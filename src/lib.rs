@@ -10,6 +10,7 @@
 
 pub mod check;
 pub mod codec;
+mod lookup;
 pub mod model;
 pub mod sabotage;
 pub mod scenario;

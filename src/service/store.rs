@@ -6,16 +6,9 @@
 //! happens between handler calls, so a commit is atomic by construction.
 
 use super::mutable_state::MutableState;
+use crate::lookup::LookupMap;
 use crate::model::*;
-use std::collections::hash_map::DefaultHasher;
-use std::collections::HashMap;
-use std::hash::BuildHasherDefault;
 use std::rc::Rc;
-
-/// A map for lookups only: hashed with fixed keys (the same in every process),
-/// and never iterated, so its order can reach no output. With a million runs
-/// a lookup is one hash instead of a B-tree walk of ~20 string comparisons.
-type LookupMap<K, V> = HashMap<K, V, BuildHasherDefault<DefaultHasher>>;
 
 /// Everything the Service has committed. Cloning it is a snapshot.
 #[derive(Clone, Debug, Default)]

@@ -3,6 +3,7 @@
 //! last-use tick too, so an eviction costs O(log n) instead of a scan.
 
 use super::run::RunInstance;
+use crate::lookup::LookupMap;
 use crate::model::WorkflowExecution;
 use std::collections::BTreeMap;
 
@@ -10,7 +11,8 @@ use std::collections::BTreeMap;
 pub(crate) struct RunCache {
     capacity: usize,
     tick: u64,
-    runs: BTreeMap<WorkflowExecution, (u64, RunInstance)>,
+    /// Boxed: an instance is a few hundred bytes, moved on every take and put.
+    runs: LookupMap<WorkflowExecution, (u64, Box<RunInstance>)>,
     /// The cached runs by last-use tick (ticks are unique), oldest first.
     by_tick: BTreeMap<u64, WorkflowExecution>,
 }
@@ -21,20 +23,20 @@ impl RunCache {
         RunCache {
             capacity,
             tick: 0,
-            runs: BTreeMap::new(),
+            runs: LookupMap::default(),
             by_tick: BTreeMap::new(),
         }
     }
 
     /// Removes and returns the cached run, if any.
-    pub(crate) fn take(&mut self, execution: &WorkflowExecution) -> Option<RunInstance> {
+    pub(crate) fn take(&mut self, execution: &WorkflowExecution) -> Option<Box<RunInstance>> {
         let (tick, run) = self.runs.remove(execution)?;
         self.by_tick.remove(&tick);
         Some(run)
     }
 
     /// Caches `run` as the most recently used, evicting the least recently used beyond capacity.
-    pub(crate) fn put(&mut self, execution: WorkflowExecution, run: RunInstance) {
+    pub(crate) fn put(&mut self, execution: WorkflowExecution, run: Box<RunInstance>) {
         if self.capacity == 0 {
             return;
         }

@@ -150,7 +150,7 @@ impl WorkflowWorker {
                 if self.sabotage == Some(Sabotage::ReplayIgnoresActivityType) {
                     run.ignore_activity_type();
                 }
-                (run, &task.history[..])
+                (Box::new(run), &task.history[..])
             }
         };
         let commands = run.feed(new_events).map_err(|e| task_failure(&e))?;
@@ -172,9 +172,9 @@ impl WorkflowWorker {
 /// (sticky or full) continues exactly after the cached run's last task,
 /// with that task's completion.
 fn cached_continuation(
-    run: RunInstance,
+    run: Box<RunInstance>,
     task: &PollWorkflowTaskQueueResponse,
-) -> Option<(RunInstance, &[Event])> {
+) -> Option<(Box<RunInstance>, &[Event])> {
     let seen_in_task = usize::try_from(
         run.last_event_id()
             .checked_sub(task.first_event_id.checked_sub(1)?)?,
