@@ -301,9 +301,11 @@ impl Service {
 
     /// Calls `f` on every run committed since the last call, in commit order.
     pub fn for_recent_commits(&mut self, mut f: impl FnMut(&RunRecord)) {
-        for index in self.store.take_recent_commits() {
-            f(self.store.at(index));
+        let store = &self.store;
+        for &index in store.recent_commits() {
+            f(store.at(index));
         }
+        self.store.clear_recent_commits();
     }
 
     /// Gives up the Service, keeping only what survives a crash.

@@ -24,7 +24,7 @@ pub struct Store {
     open_runs: usize,
     next_sequence: u64,
     commit_count: u64,
-    /// Runs committed since the last [`Store::take_recent_commits`], for
+    /// Runs committed since the last [`Store::clear_recent_commits`], for
     /// observers of a run in progress (not part of the durable state).
     recent_commits: Vec<usize>,
     /// Runs committed with pending transfers since the Service last armed
@@ -232,9 +232,13 @@ impl Store {
             .collect();
     }
 
-    /// The indexes of the runs committed since the last call (a run may
-    /// appear more than once), emptying the list.
-    pub(crate) fn take_recent_commits(&mut self) -> Vec<usize> {
-        std::mem::take(&mut self.recent_commits)
+    /// The indexes of the runs committed since the last
+    /// [`Store::clear_recent_commits`] (a run may appear more than once).
+    pub(crate) fn recent_commits(&self) -> &[usize] {
+        &self.recent_commits
+    }
+    /// Forgets the recent commits, keeping the buffer for the next ones.
+    pub(crate) fn clear_recent_commits(&mut self) {
+        self.recent_commits.clear();
     }
 }
