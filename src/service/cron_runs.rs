@@ -6,7 +6,7 @@
 //! stop the schedule; cancel and terminate do, as does the chain's
 //! execution timeout.
 
-use super::executions::{RunStart, SERVICE_IDENTITY};
+use super::executions::successor_start;
 use super::mutable_state::Effects;
 use super::*;
 
@@ -65,50 +65,14 @@ impl Service {
         failure: Option<Failure>,
         fx: &mut Effects,
     ) {
-        let run = self.store.at(previous);
-        let EventAttributes::WorkflowExecutionStarted(started_attrs) =
-            run.started_attributes().clone()
-        else {
-            unreachable!("event 1 is WorkflowExecutionStarted");
-        };
-        let WorkflowExecutionStartedAttributes {
-            workflow_type,
-            task_queue,
-            input,
-            workflow_execution_timeout,
-            workflow_run_timeout,
-            workflow_task_timeout,
-            retry_policy,
-            workflow_execution_expiration_time,
-            cron_schedule,
-            ..
-        } = *started_attrs;
-        let start = RunStart {
-            run_id: next.run_id,
-            workflow_id: run.execution.workflow_id.clone(),
-            workflow_type,
-            task_queue,
-            input,
-            workflow_execution_timeout,
-            workflow_run_timeout,
-            workflow_task_timeout,
-            identity: SERVICE_IDENTITY.into(),
-            retry_policy,
-            cron_schedule,
-            memo: run.memo.clone(),
-            first_execution_run_id: Some(run.first_execution_run_id().clone()),
-            continued_from: Some((
-                run.execution.run_id.clone(),
-                ContinueAsNewInitiator::CronSchedule,
-            )),
-            execution_expiration_time: workflow_execution_expiration_time,
-            first_workflow_task_backoff: Some(next.backoff),
-            attempt: 1,
-            continued_failure: failure,
+        let start = successor_start(
+            self.store.at(previous),
+            next.run_id,
+            ContinueAsNewInitiator::CronSchedule,
+            next.backoff,
+            failure,
             last_completion_result,
-            start_request_id: None,
-            parent: run.state.parent.clone(),
-        };
+        );
         self.create_run(now, start, fx);
     }
 }

@@ -49,6 +49,51 @@ pub(crate) struct RunStart {
     pub parent: Option<ParentLink>,
 }
 
+/// The next run of a chain that the Service starts itself after `previous`
+/// closed (a workflow retry or the next cron run): the same type, queue,
+/// input, timeouts, policies, schedule, memo, chain and parent, its first
+/// workflow task after `backoff`. A retry is the next attempt; a cron run
+/// starts again at attempt 1.
+pub(super) fn successor_start(
+    previous: &RunRecord,
+    run_id: RunId,
+    initiator: ContinueAsNewInitiator,
+    backoff: Duration,
+    continued_failure: Option<Failure>,
+    last_completion_result: Option<Payload>,
+) -> RunStart {
+    let EventAttributes::WorkflowExecutionStarted(started) = previous.started_attributes() else {
+        unreachable!("event 1 is WorkflowExecutionStarted");
+    };
+    let attempt = match initiator {
+        ContinueAsNewInitiator::Retry => started.attempt + 1,
+        _ => 1,
+    };
+    RunStart {
+        run_id,
+        workflow_id: previous.execution.workflow_id.clone(),
+        workflow_type: started.workflow_type.clone(),
+        task_queue: started.task_queue.clone(),
+        input: started.input.clone(),
+        workflow_execution_timeout: started.workflow_execution_timeout,
+        workflow_run_timeout: started.workflow_run_timeout,
+        workflow_task_timeout: started.workflow_task_timeout,
+        identity: SERVICE_IDENTITY.into(),
+        retry_policy: started.retry_policy.clone(),
+        cron_schedule: started.cron_schedule.clone(),
+        memo: previous.memo.clone(),
+        first_execution_run_id: Some(started.first_execution_run_id.clone()),
+        continued_from: Some((previous.execution.run_id.clone(), initiator)),
+        execution_expiration_time: started.workflow_execution_expiration_time,
+        first_workflow_task_backoff: Some(backoff),
+        attempt,
+        continued_failure,
+        last_completion_result,
+        start_request_id: None,
+        parent: previous.state.parent.clone(),
+    }
+}
+
 /// Whether the last run's status lets a start with this policy reuse the id.
 pub(super) fn reuse_allowed(policy: WorkflowIdReusePolicy, last: WorkflowExecutionStatus) -> bool {
     use WorkflowExecutionStatus as S;

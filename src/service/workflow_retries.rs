@@ -3,7 +3,7 @@
 //! attempt, its first workflow task delayed by the backoff), and the closing
 //! event of the failed run names it (`new_execution_run_id`).
 
-use super::executions::{RunStart, SERVICE_IDENTITY};
+use super::executions::successor_start;
 use super::mutable_state::Effects;
 use super::*;
 
@@ -77,48 +77,14 @@ impl Service {
         let WorkflowRetry::Retry { run_id, backoff } = retry else {
             return;
         };
-        let run = self.store.at(previous);
-        let EventAttributes::WorkflowExecutionStarted(started_attrs) =
-            run.started_attributes().clone()
-        else {
-            unreachable!("event 1 is WorkflowExecutionStarted");
-        };
-        let WorkflowExecutionStartedAttributes {
-            workflow_type,
-            task_queue,
-            input,
-            workflow_execution_timeout,
-            workflow_run_timeout,
-            workflow_task_timeout,
-            retry_policy,
-            attempt,
-            workflow_execution_expiration_time,
-            cron_schedule,
-            ..
-        } = *started_attrs;
-        let start = RunStart {
+        let start = successor_start(
+            self.store.at(previous),
             run_id,
-            workflow_id: run.execution.workflow_id.clone(),
-            workflow_type,
-            task_queue,
-            input,
-            workflow_execution_timeout,
-            workflow_run_timeout,
-            workflow_task_timeout,
-            identity: SERVICE_IDENTITY.into(),
-            retry_policy,
-            cron_schedule,
-            memo: run.memo.clone(),
-            first_execution_run_id: Some(run.first_execution_run_id().clone()),
-            continued_from: Some((run.execution.run_id.clone(), ContinueAsNewInitiator::Retry)),
-            execution_expiration_time: workflow_execution_expiration_time,
-            first_workflow_task_backoff: Some(backoff),
-            attempt: attempt + 1,
-            continued_failure: Some(failure),
-            last_completion_result: None,
-            start_request_id: None,
-            parent: run.state.parent.clone(),
-        };
+            ContinueAsNewInitiator::Retry,
+            backoff,
+            Some(failure),
+            None,
+        );
         self.create_run(now, start, fx);
     }
 }
