@@ -16,7 +16,9 @@
 //!   acceptance is written among the commands of its workflow task.
 
 use super::{InvariantInfo, Violation};
-use crate::model::{Event, EventAttributes as A, EventType as T, SimTime, TimeoutType};
+use crate::model::{
+    ChildOutcome, Event, EventAttributes as A, EventType as T, SimTime, TimeoutType,
+};
 
 /// `history.starts_with_workflow_execution_started`
 pub const STARTS_WITH_STARTED: InvariantInfo = InvariantInfo {
@@ -669,50 +671,6 @@ impl<'h> Checker<'h> {
                     self.starts(event, ip, "child workflow initiated at");
                 }
             }
-            A::ChildWorkflowExecutionCompleted {
-                initiated_event_id,
-                started_event_id,
-                ..
-            }
-            | A::ChildWorkflowExecutionFailed {
-                initiated_event_id,
-                started_event_id,
-                ..
-            }
-            | A::ChildWorkflowExecutionCanceled {
-                initiated_event_id,
-                started_event_id,
-                ..
-            }
-            | A::ChildWorkflowExecutionTimedOut {
-                initiated_event_id,
-                started_event_id,
-                ..
-            }
-            | A::ChildWorkflowExecutionTerminated {
-                initiated_event_id,
-                started_event_id,
-                ..
-            } => {
-                let i = *initiated_event_id;
-                if let Some(ip) = self.refer(
-                    pos,
-                    event,
-                    "initiated_event_id",
-                    i,
-                    T::StartChildWorkflowExecutionInitiated,
-                ) {
-                    let started = self.slots[ip].started;
-                    if started == 0 || started != *started_event_id {
-                        let message = format!(
-                            "started_event_id={started_event_id}, but the child initiated at {i} {}",
-                            if started == 0 { "never started".to_string() } else { format!("started at event {started}") }
-                        );
-                        self.report(&BACK_REFERENCES, event, message);
-                    }
-                    self.outcome(event, ip, "child workflow initiated at");
-                }
-            }
             A::ExternalWorkflowExecutionSignaled {
                 initiated_event_id, ..
             } => {
@@ -755,8 +713,35 @@ impl<'h> Checker<'h> {
                     self.outcome(event, ip, "external cancel request initiated at");
                 }
             }
-            _ => {}
+            attributes => {
+                if let Some(outcome) = attributes.child_outcome() {
+                    self.check_child_outcome(pos, event, outcome);
+                }
+            }
         }
+    }
+
+    /// A child's outcome names the child's initiation and its recorded start.
+    fn check_child_outcome(&mut self, pos: usize, event: &Event, outcome: ChildOutcome) {
+        let i = outcome.initiated_event_id;
+        let kind = T::StartChildWorkflowExecutionInitiated;
+        let Some(ip) = self.refer(pos, event, "initiated_event_id", i, kind) else {
+            return;
+        };
+        let started = self.slots[ip].started;
+        let started_event_id = outcome.started_event_id;
+        if started == 0 || started != started_event_id {
+            let message = format!(
+                "started_event_id={started_event_id}, but the child initiated at {i} {}",
+                if started == 0 {
+                    "never started".to_string()
+                } else {
+                    format!("started at event {started}")
+                }
+            );
+            self.report(&BACK_REFERENCES, event, message);
+        }
+        self.outcome(event, ip, "child workflow initiated at");
     }
 
     /// A started workflow task completes, fails or times out.

@@ -263,6 +263,11 @@ fn push_json_string(out: &mut String, value: &str) {
 }
 
 fn push_attributes(line: &mut Line<'_>, attributes: &A) {
+    if let Some(outcome) = attributes.child_outcome() {
+        line.execution("child", outcome.child);
+        line.id("initiated", outcome.initiated_event_id);
+        line.id("started", outcome.started_event_id);
+    }
     match attributes {
         A::WorkflowExecutionStarted(started) => {
             let WorkflowExecutionStartedAttributes {
@@ -655,66 +660,19 @@ fn push_attributes(line: &mut Line<'_>, attributes: &A) {
             line.execution("child", workflow_execution);
             line.id("initiated", *initiated_event_id);
         }
-        A::ChildWorkflowExecutionCompleted {
-            result,
-            workflow_execution,
-            initiated_event_id,
-            started_event_id,
-            ..
-        } => {
-            line.execution("child", workflow_execution);
-            line.id("initiated", *initiated_event_id);
-            line.id("started", *started_event_id);
-            line.payload("result", result);
-        }
+        // The child and its initiated and started events come first (above).
+        A::ChildWorkflowExecutionCompleted { result, .. } => line.payload("result", result),
         A::ChildWorkflowExecutionFailed {
             failure,
-            workflow_execution,
-            initiated_event_id,
-            started_event_id,
             retry_state,
             ..
         } => {
-            line.execution("child", workflow_execution);
-            line.id("initiated", *initiated_event_id);
-            line.id("started", *started_event_id);
             line.failure("failure", failure);
             line.retry_state(*retry_state);
         }
-        A::ChildWorkflowExecutionCanceled {
-            details,
-            workflow_execution,
-            initiated_event_id,
-            started_event_id,
-            ..
-        } => {
-            line.execution("child", workflow_execution);
-            line.id("initiated", *initiated_event_id);
-            line.id("started", *started_event_id);
-            line.opt_payload("details", details);
-        }
-        A::ChildWorkflowExecutionTimedOut {
-            workflow_execution,
-            initiated_event_id,
-            started_event_id,
-            retry_state,
-            ..
-        } => {
-            line.execution("child", workflow_execution);
-            line.id("initiated", *initiated_event_id);
-            line.id("started", *started_event_id);
-            line.retry_state(*retry_state);
-        }
-        A::ChildWorkflowExecutionTerminated {
-            workflow_execution,
-            initiated_event_id,
-            started_event_id,
-            ..
-        } => {
-            line.execution("child", workflow_execution);
-            line.id("initiated", *initiated_event_id);
-            line.id("started", *started_event_id);
-        }
+        A::ChildWorkflowExecutionCanceled { details, .. } => line.opt_payload("details", details),
+        A::ChildWorkflowExecutionTimedOut { retry_state, .. } => line.retry_state(*retry_state),
+        A::ChildWorkflowExecutionTerminated { .. } => {}
         A::SignalExternalWorkflowExecutionInitiated {
             workflow_task_completed_event_id,
             workflow_execution,

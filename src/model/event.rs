@@ -385,6 +385,22 @@ pub enum EventAttributes {
 
 /// The attributes of `WorkflowExecutionStarted`, boxed in [`EventAttributes`]
 /// so that every other event stays small.
+/// The child a child workflow's outcome event is about, and the events of
+/// the parent that initiated and recorded its start.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ChildOutcome<'a> {
+    /// The child's namespace.
+    pub namespace: &'a Namespace,
+    /// The child run.
+    pub child: &'a WorkflowExecution,
+    /// The child's workflow type.
+    pub workflow_type: &'a WorkflowType,
+    /// The parent's StartChildWorkflowExecutionInitiated.
+    pub initiated_event_id: i64,
+    /// The parent's ChildWorkflowExecutionStarted.
+    pub started_event_id: i64,
+}
+
 #[allow(missing_docs)]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct WorkflowExecutionStartedAttributes {
@@ -536,6 +552,83 @@ impl EventAttributes {
             A::UpsertWorkflowSearchAttributes { .. } => EventType::UpsertWorkflowSearchAttributes,
             A::WorkflowPropertiesModified { .. } => EventType::WorkflowPropertiesModified,
             A::Unmodelled { .. } => EventType::Unmodelled,
+        }
+    }
+
+    /// What every outcome event of a child workflow (completed, failed,
+    /// canceled, timed out, terminated) carries about the child.
+    pub fn child_outcome(&self) -> Option<ChildOutcome<'_>> {
+        use EventAttributes as A;
+        match self {
+            A::ChildWorkflowExecutionCompleted {
+                namespace,
+                workflow_execution,
+                workflow_type,
+                initiated_event_id,
+                started_event_id,
+                ..
+            }
+            | A::ChildWorkflowExecutionFailed {
+                namespace,
+                workflow_execution,
+                workflow_type,
+                initiated_event_id,
+                started_event_id,
+                ..
+            }
+            | A::ChildWorkflowExecutionCanceled {
+                namespace,
+                workflow_execution,
+                workflow_type,
+                initiated_event_id,
+                started_event_id,
+                ..
+            }
+            | A::ChildWorkflowExecutionTimedOut {
+                namespace,
+                workflow_execution,
+                workflow_type,
+                initiated_event_id,
+                started_event_id,
+                ..
+            }
+            | A::ChildWorkflowExecutionTerminated {
+                namespace,
+                workflow_execution,
+                workflow_type,
+                initiated_event_id,
+                started_event_id,
+            } => Some(ChildOutcome {
+                namespace,
+                child: workflow_execution,
+                workflow_type,
+                initiated_event_id: *initiated_event_id,
+                started_event_id: *started_event_id,
+            }),
+            _ => None,
+        }
+    }
+
+    /// The `started_event_id` of a child workflow's outcome event, to fill in.
+    pub fn child_outcome_started_event_id_mut(&mut self) -> Option<&mut i64> {
+        use EventAttributes as A;
+        match self {
+            A::ChildWorkflowExecutionCompleted {
+                started_event_id, ..
+            }
+            | A::ChildWorkflowExecutionFailed {
+                started_event_id, ..
+            }
+            | A::ChildWorkflowExecutionCanceled {
+                started_event_id, ..
+            }
+            | A::ChildWorkflowExecutionTimedOut {
+                started_event_id, ..
+            }
+            | A::ChildWorkflowExecutionTerminated {
+                started_event_id, ..
+            } => Some(started_event_id),
+            _ => None,
         }
     }
 

@@ -489,37 +489,13 @@ impl RunRecord {
 /// Points a child outcome (written with `started_event_id` 0, as its
 /// ChildWorkflowExecutionStarted may have been buffered) at that event.
 fn point_child_outcome_at_started(history: &[Event], attributes: &mut EventAttributes) {
-    use EventAttributes as A;
-    match attributes {
-        A::ChildWorkflowExecutionCompleted {
-            initiated_event_id,
-            started_event_id,
-            ..
+    let Some(initiated) = attributes.child_outcome().map(|o| o.initiated_event_id) else {
+        return;
+    };
+    if let Some(started) = attributes.child_outcome_started_event_id_mut() {
+        if *started == 0 {
+            *started = super::children::child_started_event_id(history, initiated);
         }
-        | A::ChildWorkflowExecutionFailed {
-            initiated_event_id,
-            started_event_id,
-            ..
-        }
-        | A::ChildWorkflowExecutionCanceled {
-            initiated_event_id,
-            started_event_id,
-            ..
-        }
-        | A::ChildWorkflowExecutionTimedOut {
-            initiated_event_id,
-            started_event_id,
-            ..
-        }
-        | A::ChildWorkflowExecutionTerminated {
-            initiated_event_id,
-            started_event_id,
-            ..
-        } if *started_event_id == 0 => {
-            *started_event_id =
-                super::children::child_started_event_id(history, *initiated_event_id);
-        }
-        _ => {}
     }
 }
 

@@ -288,6 +288,11 @@ fn failure(value: &Failure) -> Value {
 
 fn write_attributes(o: &mut Obj, attributes: &EventAttributes) {
     use EventAttributes as A;
+    // Keys are sorted in the output (serde_json's `Map`), so writing the
+    // child's common fields first changes nothing.
+    if let Some(outcome) = attributes.child_outcome() {
+        child_common(o, outcome);
+    }
     match attributes {
         A::WorkflowExecutionStarted(started) => {
             let WorkflowExecutionStartedAttributes {
@@ -798,96 +803,18 @@ fn write_attributes(o: &mut Obj, attributes: &EventAttributes) {
             o.execution("workflowExecution", workflow_execution);
             o.name("workflowType", workflow_type.as_str());
         }
-        A::ChildWorkflowExecutionCompleted {
-            result,
-            namespace,
-            workflow_execution,
-            workflow_type,
-            initiated_event_id,
-            started_event_id,
-        } => {
-            o.payload("result", result);
-            child_common(
-                o,
-                namespace,
-                workflow_execution,
-                workflow_type,
-                *initiated_event_id,
-                *started_event_id,
-            );
-        }
+        A::ChildWorkflowExecutionCompleted { result, .. } => o.payload("result", result),
         A::ChildWorkflowExecutionFailed {
             failure,
-            namespace,
-            workflow_execution,
-            workflow_type,
-            initiated_event_id,
-            started_event_id,
             retry_state,
+            ..
         } => {
             o.failure("failure", failure);
-            child_common(
-                o,
-                namespace,
-                workflow_execution,
-                workflow_type,
-                *initiated_event_id,
-                *started_event_id,
-            );
             o.retry_state(*retry_state);
         }
-        A::ChildWorkflowExecutionCanceled {
-            details,
-            namespace,
-            workflow_execution,
-            workflow_type,
-            initiated_event_id,
-            started_event_id,
-        } => {
-            o.opt_payload("details", details);
-            child_common(
-                o,
-                namespace,
-                workflow_execution,
-                workflow_type,
-                *initiated_event_id,
-                *started_event_id,
-            );
-        }
-        A::ChildWorkflowExecutionTimedOut {
-            namespace,
-            workflow_execution,
-            workflow_type,
-            initiated_event_id,
-            started_event_id,
-            retry_state,
-        } => {
-            child_common(
-                o,
-                namespace,
-                workflow_execution,
-                workflow_type,
-                *initiated_event_id,
-                *started_event_id,
-            );
-            o.retry_state(*retry_state);
-        }
-        A::ChildWorkflowExecutionTerminated {
-            namespace,
-            workflow_execution,
-            workflow_type,
-            initiated_event_id,
-            started_event_id,
-        } => {
-            child_common(
-                o,
-                namespace,
-                workflow_execution,
-                workflow_type,
-                *initiated_event_id,
-                *started_event_id,
-            );
-        }
+        A::ChildWorkflowExecutionCanceled { details, .. } => o.opt_payload("details", details),
+        A::ChildWorkflowExecutionTimedOut { retry_state, .. } => o.retry_state(*retry_state),
+        A::ChildWorkflowExecutionTerminated { .. } => {}
         A::SignalExternalWorkflowExecutionInitiated {
             workflow_task_completed_event_id,
             namespace,
@@ -930,17 +857,10 @@ fn write_attributes(o: &mut Obj, attributes: &EventAttributes) {
     }
 }
 
-fn child_common(
-    o: &mut Obj,
-    namespace: &Namespace,
-    workflow_execution: &WorkflowExecution,
-    workflow_type: &WorkflowType,
-    initiated_event_id: i64,
-    started_event_id: i64,
-) {
-    o.namespace(namespace);
-    o.execution("workflowExecution", workflow_execution);
-    o.name("workflowType", workflow_type.as_str());
-    o.id("initiatedEventId", initiated_event_id);
-    o.id("startedEventId", started_event_id);
+fn child_common(o: &mut Obj, outcome: ChildOutcome) {
+    o.namespace(outcome.namespace);
+    o.execution("workflowExecution", outcome.child);
+    o.name("workflowType", outcome.workflow_type.as_str());
+    o.id("initiatedEventId", outcome.initiated_event_id);
+    o.id("startedEventId", outcome.started_event_id);
 }

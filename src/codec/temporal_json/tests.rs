@@ -160,3 +160,114 @@ fn import_error_names_the_event_and_field_in_one_line() {
     assert_eq!(not_json.event_index, None);
     assert!(not_json.to_string().starts_with("not valid JSON"));
 }
+
+/// One event of every child-outcome kind (each written with its child, its
+/// initiated and started events, and its own field).
+fn child_outcomes() -> Vec<crate::model::Event> {
+    use crate::check::fixtures::event;
+    use crate::model::{
+        Failure, Namespace, RetryState, RunId, WorkflowExecution, WorkflowId, WorkflowType,
+    };
+    let child = WorkflowExecution {
+        workflow_id: WorkflowId::new("kid"),
+        run_id: RunId::new("r1"),
+    };
+    let (namespace, workflow_type) = (Namespace::default(), WorkflowType::new("w"));
+    let (initiated_event_id, started_event_id) = (5, 6);
+    let kinds = [
+        EventAttributes::ChildWorkflowExecutionCompleted {
+            result: Payload::from("done"),
+            namespace: namespace.clone(),
+            workflow_execution: child.clone(),
+            workflow_type: workflow_type.clone(),
+            initiated_event_id,
+            started_event_id,
+        },
+        EventAttributes::ChildWorkflowExecutionFailed {
+            failure: Failure::application("Boom", "it broke"),
+            namespace: namespace.clone(),
+            workflow_execution: child.clone(),
+            workflow_type: workflow_type.clone(),
+            initiated_event_id,
+            started_event_id,
+            retry_state: RetryState::MaximumAttemptsReached,
+        },
+        EventAttributes::ChildWorkflowExecutionCanceled {
+            details: Some(Payload::from("why")),
+            namespace: namespace.clone(),
+            workflow_execution: child.clone(),
+            workflow_type: workflow_type.clone(),
+            initiated_event_id,
+            started_event_id,
+        },
+        EventAttributes::ChildWorkflowExecutionTimedOut {
+            namespace: namespace.clone(),
+            workflow_execution: child.clone(),
+            workflow_type: workflow_type.clone(),
+            initiated_event_id,
+            started_event_id,
+            retry_state: RetryState::Timeout,
+        },
+        EventAttributes::ChildWorkflowExecutionTerminated {
+            namespace,
+            workflow_execution: child,
+            workflow_type,
+            initiated_event_id,
+            started_event_id,
+        },
+    ];
+    kinds
+        .into_iter()
+        .enumerate()
+        .map(|(i, attributes)| event(i as i64 + 1, 1, attributes))
+        .collect()
+}
+
+#[test]
+fn every_child_outcome_kind_round_trips_and_reads_in_text() {
+    let events = child_outcomes();
+    let exported = export_history(&events);
+    for (i, kind) in ["Completed", "Failed", "Canceled", "TimedOut", "Terminated"]
+        .iter()
+        .enumerate()
+    {
+        let snake = match *kind {
+            "TimedOut" => "TIMED_OUT".to_string(),
+            k => k.to_uppercase(),
+        };
+        let event = &exported["events"][i];
+        assert_eq!(
+            event["eventType"],
+            format!("EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_{snake}")
+        );
+        let attributes = &event[format!("childWorkflowExecution{kind}EventAttributes")];
+        assert_eq!(attributes["initiatedEventId"], "5", "{kind}");
+        assert_eq!(attributes["startedEventId"], "6", "{kind}");
+        assert_eq!(attributes["workflowType"], json!({"name": "w"}), "{kind}");
+        assert_eq!(
+            attributes["workflowExecution"],
+            json!({"workflowId": "kid", "runId": "r1"}),
+            "{kind}"
+        );
+    }
+    let imported = import_history(&exported.to_string()).unwrap();
+    assert_eq!(imported.events, events);
+    let text = crate::codec::history_to_text(&events);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 5, "{text}");
+    for line in &lines {
+        assert!(
+            line.contains("child=kid/r1 initiated=5 started=6"),
+            "{line}"
+        );
+    }
+    assert!(lines[0].ends_with("result=\"done\""), "{}", lines[0]);
+    assert!(
+        lines[1].contains("failure=") && lines[1].contains("retry_state="),
+        "{}",
+        lines[1]
+    );
+    assert!(lines[2].ends_with("details=\"why\""), "{}", lines[2]);
+    assert!(lines[3].contains("retry_state="), "{}", lines[3]);
+    assert!(lines[4].ends_with("started=6"), "{}", lines[4]);
+}
