@@ -37,6 +37,9 @@ pub(crate) struct RunInstance {
     /// Commands sent whose events have not been seen yet, in order.
     unmatched: VecDeque<(usize, Command)>,
     jobs: Vec<Job>,
+    /// Scratch for the commands one activation produces (empty between
+    /// activations; kept to reuse its allocation).
+    produced: Vec<(usize, Command)>,
     last_event_id: i64,
     /// Sabotage `replay_ignores_activity_type`: a recorded activity of
     /// another type matches the code's command if the activity id does.
@@ -100,6 +103,7 @@ impl RunInstance {
             by_event_id: BTreeMap::new(),
             unmatched: VecDeque::new(),
             jobs: Vec::new(),
+            produced: Vec::new(),
             last_event_id: 0,
             ignore_activity_type: false,
         })
@@ -337,7 +341,7 @@ impl RunInstance {
                 job.apply(&mut core);
             }
         }
-        let mut produced: Vec<(usize, Command)> = Vec::new();
+        let mut produced = std::mem::take(&mut self.produced);
         for _ in 0..MAX_POLLS_PER_ACTIVATION {
             let Some(future) = self.future.as_mut() else {
                 break;
@@ -358,9 +362,7 @@ impl RunInstance {
                 break;
             }
             if !had_requests && self.core.borrow().progress == progress_before {
-                let commands = produced.iter().map(|(_, c)| c.clone()).collect();
-                self.unmatched.extend(produced);
-                return Ok(commands);
+                return Ok(self.await_events_of(produced));
             }
         }
         if self.future.is_some() {
@@ -368,9 +370,16 @@ impl RunInstance {
                 "workflow code kept making progress for {MAX_POLLS_PER_ACTIVATION} polls in one workflow task"
             )));
         }
+        Ok(self.await_events_of(produced))
+    }
+
+    /// The commands an activation produced, which from now on await their
+    /// events; gives the scratch buffer back.
+    fn await_events_of(&mut self, mut produced: Vec<(usize, Command)>) -> Vec<Command> {
         let commands = produced.iter().map(|(_, c)| c.clone()).collect();
-        self.unmatched.extend(produced);
-        Ok(commands)
+        self.unmatched.extend(produced.drain(..));
+        self.produced = produced;
+        commands
     }
 
     fn add_machine(&mut self, machine: Machine) -> usize {
