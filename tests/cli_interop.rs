@@ -287,3 +287,23 @@ fn replay_history_exits_2_on_an_unknown_type_or_a_bad_file() {
     assert_eq!(stderr(&bad).lines().count(), 1, "{}", stderr(&bad));
     assert!(!stderr(&bad).contains("panicked"));
 }
+
+#[test]
+fn the_invariant_list_marks_exactly_the_two_advisory_invariants() {
+    let output = tempest(&["invariants"]);
+    assert_eq!(output.status.code(), Some(0));
+    let listing = stdout(&output);
+    let marked: Vec<&str> = listing
+        .lines()
+        .filter(|l| l.ends_with("(a warning in check-history unless --strict)"))
+        .filter_map(|l| l.split(' ').next())
+        .collect();
+    assert_eq!(
+        marked,
+        vec![
+            "history.time_monotonic",
+            "history.command_events_follow_their_task"
+        ]
+    );
+    assert!(listing.lines().count() > 30, "{listing}");
+}

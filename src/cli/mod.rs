@@ -78,7 +78,12 @@ pub fn main() -> i32 {
         }
         Command::Invariants => {
             for i in tempest::check::catalog() {
-                println!("{} — {}", i.id, i.description);
+                let advisory = if tempest::check::is_advisory_for_recorded(i.id) {
+                    " (a warning in check-history unless --strict)"
+                } else {
+                    ""
+                };
+                println!("{} — {}{advisory}", i.id, i.description);
             }
             Ok(EXIT_OK)
         }
