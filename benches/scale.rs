@@ -1,19 +1,25 @@
-//! `scale`: one world holding `TEMPEST_SCALE_EXECUTIONS` (default
-//! 1,000,000) `two_activities` executions started together, driven to
-//! completion. It reports wall time, executions per second, and memory
+//! `scale/two_activities`: one world holding `TEMPEST_SCALE_EXECUTIONS`
+//! (default 1,000,000) `two_activities` executions started together,
+//! driven to completion. Criterion reports the wall time per world and the
+//! rate in executions per second; the first run also prints its memory,
 //! counted by a wrapping global allocator: the peak of live heap bytes
 //! during the run, and the bytes still held per closed execution once the
-//! run has ended (the Store the checkers read). One sample: it is slow.
+//! run has ended (the Store the checkers read).
 //!
-//! `cargo bench --bench scale` (set `TEMPEST_SCALE_EXECUTIONS=100000` for
-//! a quicker run, `TEMPEST_SCALE_CACHE` for the workers' cache size).
+//! `cargo bench --bench scale` runs 11 worlds (one to warm up, then
+//! criterion's minimum of 10 samples of one world each): about 25 minutes
+//! at 1,000,000. Set `TEMPEST_SCALE_EXECUTIONS=100000` for a one-minute run
+//! and `TEMPEST_SCALE_CACHE` for the workers' cache size.
 
 mod common;
 
+use criterion::{criterion_group, criterion_main, Criterion, SamplingMode, Throughput};
 use std::alloc::{GlobalAlloc, Layout, System};
+use std::rc::Rc;
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
-use std::time::Instant;
-use tempest::scenario;
+use std::time::{Duration, Instant};
+use tempest::scenario::{self, Scenario};
+use tempest::workflow::Registry;
 
 /// Counts live heap bytes and their peak (the bench is single-threaded;
 /// the atomics only make the static safe).
@@ -53,42 +59,22 @@ fn mib(bytes: usize) -> f64 {
     bytes as f64 / (1024.0 * 1024.0)
 }
 
-fn main() {
-    // `cargo bench` passes `--bench` and maybe a filter; `cargo test` runs
-    // benches with neither, and then this one only checks it can start.
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    if !args.iter().any(|a| a == "--bench") {
-        return;
-    }
-    if let Some(filter) = args.iter().find(|a| !a.starts_with('-')) {
-        if !"scale/two_activities".contains(filter.as_str()) {
-            return;
-        }
-    }
-    let executions: u64 = std::env::var("TEMPEST_SCALE_EXECUTIONS")
+/// A whole number from the environment, or `default`.
+fn env_number(name: &str, default: u64) -> u64 {
+    std::env::var(name)
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(1_000_000);
-    // Runs each of the 8 workers keeps cached between workflow tasks. The
-    // default thrashes once more than 160,000 runs are open at once (every
-    // miss is a ResetStickyTaskQueue failure and a full replay), as a fleet
-    // with a 20,000-run cache would; 125000 caches a million.
-    let cache_capacity: u64 = std::env::var("TEMPEST_SCALE_CACHE")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(20_000);
-    let registry = common::registry();
-    let text = format!(
-        r#"{{ "name": "scale", "workers": {{ "count": 8, "cache_capacity": {cache_capacity} }},
-              "workflows": [ {{ "type": "two_activities", "count": {executions}, "input": "Alice",
-              "expect": {{ "status": "Completed", "result": "Alice A B" }} }} ] }}"#
-    );
-    let scenario = scenario::parse(&text).expect("scale scenario parses");
+        .unwrap_or(default)
+}
+
+/// Runs one world to the end; returns its wall time and what to print
+/// about it.
+fn run_once(scenario: &Scenario, registry: &Rc<Registry>, executions: u64) -> (Duration, String) {
     let before = LIVE.load(Relaxed);
     PEAK.store(before, Relaxed);
     let started = Instant::now();
-    let result = common::run_world(&scenario, &registry, 1);
-    let wall = started.elapsed().as_secs_f64();
+    let result = common::run_world(scenario, registry, 1);
+    let wall = started.elapsed();
     let peak = PEAK.load(Relaxed) - before;
     let held = LIVE.load(Relaxed) - before;
     let closed = result
@@ -97,23 +83,63 @@ fn main() {
         .filter(|r| r.close_time().is_some())
         .count() as u64;
     assert_eq!(closed, executions, "every execution closed");
-    println!("scale/two_activities");
-    println!("  executions          {executions}");
-    println!("  worker cache        {cache_capacity} runs each, 8 workers");
-    println!("  steps               {}", result.stats.steps);
-    println!("  wall time           {wall:.2} s");
-    println!(
-        "  throughput          {:.0} executions/s",
-        executions as f64 / wall
-    );
-    println!(
-        "  peak heap           {:.1} MiB ({} bytes/execution)",
+    let report = format!(
+        "steps               {}\n  \
+         wall time           {:.2} s\n  \
+         peak heap           {:.1} MiB ({} bytes/execution)\n  \
+         held after the run  {:.1} MiB ({} bytes/closed execution)",
+        result.stats.steps,
+        wall.as_secs_f64(),
         mib(peak),
-        peak as u64 / executions
-    );
-    println!(
-        "  held after the run  {:.1} MiB ({} bytes/closed execution)",
+        peak as u64 / executions,
         mib(held),
         held as u64 / executions
     );
+    (wall, report)
 }
+
+fn scale(c: &mut Criterion) {
+    let executions = env_number("TEMPEST_SCALE_EXECUTIONS", 1_000_000);
+    // Runs each of the 8 workers keeps cached between workflow tasks. The
+    // default thrashes once more than 160,000 runs are open at once (every
+    // miss is a ResetStickyTaskQueue failure and a full replay), as a fleet
+    // with a 20,000-run cache would; 125000 caches a million.
+    let cache_capacity = env_number("TEMPEST_SCALE_CACHE", 20_000);
+    let registry = common::registry();
+    let text = format!(
+        r#"{{ "name": "scale", "workers": {{ "count": 8, "cache_capacity": {cache_capacity} }},
+              "workflows": [ {{ "type": "two_activities", "count": {executions}, "input": "Alice",
+              "expect": {{ "status": "Completed", "result": "Alice A B" }} }} ] }}"#
+    );
+    let scenario = scenario::parse(&text).expect("scale scenario parses");
+    let mut group = c.benchmark_group("scale");
+    group.throughput(Throughput::Elements(executions));
+    group.sampling_mode(SamplingMode::Flat);
+    group.sample_size(10);
+    group.warm_up_time(Duration::from_millis(1));
+    // Far below one world's time: criterion then takes one world per sample
+    // (and says it needed longer, which is expected here).
+    group.measurement_time(Duration::from_secs(1));
+    let mut reported = false;
+    group.bench_function("two_activities", |b| {
+        b.iter_custom(|iterations| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iterations {
+                let (wall, report) = run_once(&scenario, &registry, executions);
+                total += wall;
+                if !reported {
+                    println!(
+                        "scale/two_activities: {executions} executions, \
+                         worker cache {cache_capacity} runs each (8 workers), first world:\n  {report}"
+                    );
+                    reported = true;
+                }
+            }
+            total
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, scale);
+criterion_main!(benches);
