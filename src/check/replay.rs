@@ -1,6 +1,7 @@
 //! Replay: every history replays against its workflow code with no
-//! nondeterminism — whole, and cut at every workflow-task boundary — and a
-//! completed history replays to the result it recorded.
+//! nondeterminism — whole, and cut at one workflow-task boundary that the
+//! run's id picks — and a completed history replays to the result it
+//! recorded.
 
 use super::run::RunViolation;
 use super::InvariantInfo;
@@ -11,7 +12,7 @@ use crate::workflow::{Registry, WfResult};
 /// Replay reproduces the recorded commands.
 pub const DETERMINISTIC: InvariantInfo = InvariantInfo {
     id: "replay.deterministic",
-    description: "every history (and every prefix ending at a workflow task) replays against its workflow code without nondeterminism",
+    description: "every history (and one prefix ending at a workflow task, picked by the run id) replays against its workflow code without nondeterminism",
 };
 /// Replay reproduces the recorded result.
 pub const SAME_RESULT: InvariantInfo = InvariantInfo {
@@ -19,11 +20,7 @@ pub const SAME_RESULT: InvariantInfo = InvariantInfo {
     description: "a completed history replays to the result it recorded",
 };
 
-/// Histories longer than this are replayed whole only, not also cut at
-/// every workflow-task boundary (which costs O(n²)).
-const CUT_REPLAY_MAX_EVENTS: usize = 200;
-
-/// Replays `history` whole and at every workflow-task boundary.
+/// Replays `history` whole, then cut at one workflow-task boundary.
 pub(crate) fn check_replay(
     registry: &Registry,
     execution: &WorkflowExecution,
@@ -31,7 +28,7 @@ pub(crate) fn check_replay(
     found: &mut Vec<RunViolation>,
 ) {
     let closing = history.last().filter(|e| e.event_type().is_closing());
-    for cut in cuts(history) {
+    for cut in cuts(execution, history) {
         match replay_execution(registry, execution, &history[..cut]) {
             Ok(outcome) => {
                 if cut == history.len() {
@@ -57,21 +54,36 @@ pub(crate) fn check_replay(
     }
 }
 
-/// Where the history is cut for replay: after every WorkflowTaskCompleted
-/// (short histories only), and at its end.
-fn cuts(history: &[Event]) -> Vec<usize> {
-    let mut cuts: Vec<usize> = Vec::new();
-    if history.len() <= CUT_REPLAY_MAX_EVENTS {
-        cuts.extend(
-            history
-                .iter()
-                .enumerate()
-                .filter(|(_, e)| e.event_type() == EventType::WorkflowTaskCompleted)
-                .map(|(i, _)| i + 1),
-        );
-    }
-    cuts.push(history.len());
-    cuts
+/// Where the history is cut for replay: at its end, then right after one
+/// WorkflowTaskCompleted (what a worker that crashed there replays).
+///
+/// For deterministic code and a correct replayer a prefix replays like the
+/// start of the whole history, so one cut per history — a different one
+/// per run id, hence per seed — samples every boundary across seeds at a
+/// quarter of the cost of cutting at all of them.
+fn cuts(execution: &WorkflowExecution, history: &[Event]) -> impl Iterator<Item = usize> {
+    let boundaries = history
+        .iter()
+        .filter(|e| e.event_type() == EventType::WorkflowTaskCompleted)
+        .count();
+    let cut = (boundaries > 0).then(|| {
+        let pick = stable_hash(execution.run_id.as_str()) % boundaries as u64;
+        let (index, _) = history
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.event_type() == EventType::WorkflowTaskCompleted)
+            .nth(pick as usize)
+            .expect("pick < boundaries");
+        index + 1
+    });
+    std::iter::once(history.len()).chain(cut.filter(|&cut| cut < history.len()))
+}
+
+/// FNV-1a: a hash of the run id that is the same in every process.
+fn stable_hash(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 /// What the history recorded and what the code produced instead, at the
@@ -81,7 +93,7 @@ pub(crate) fn first_mismatch(
     execution: &WorkflowExecution,
     history: &[Event],
 ) -> Option<(String, String)> {
-    cuts(history).into_iter().find_map(|cut| {
+    cuts(execution, history).find_map(|cut| {
         match replay_execution(registry, execution, &history[..cut]) {
             Err(ReplayError::Nondeterminism {
                 expected, produced, ..
@@ -114,5 +126,60 @@ fn check_replayed_result(
             Some(*event_id),
             format!("history completed with {result}, replay produced {other:?}"),
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::fixtures::one_activity_run;
+    use std::collections::BTreeSet;
+
+    fn execution(run_id: &str) -> WorkflowExecution {
+        WorkflowExecution {
+            workflow_id: WorkflowId::new("wf"),
+            run_id: RunId::new(run_id),
+        }
+    }
+
+    #[test]
+    fn the_whole_history_is_replayed_first_then_one_cut_after_a_completed_task() {
+        let history = one_activity_run();
+        for n in 0..50 {
+            let cuts: Vec<usize> = cuts(&execution(&format!("run-{n}")), &history).collect();
+            assert_eq!(cuts[0], history.len());
+            assert!(cuts.len() <= 2, "{cuts:?}");
+            for &cut in &cuts[1..] {
+                assert!(cut < history.len());
+                assert_eq!(
+                    history[cut - 1].event_type(),
+                    EventType::WorkflowTaskCompleted
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn run_ids_spread_the_cut_over_every_boundary() {
+        let history = one_activity_run();
+        let boundaries: BTreeSet<usize> = history
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.event_type() == EventType::WorkflowTaskCompleted)
+            .map(|(i, _)| i + 1)
+            .filter(|&cut| cut < history.len())
+            .collect();
+        assert!(boundaries.len() >= 2, "the fixture has two inner boundaries");
+        let picked: BTreeSet<usize> = (0..50)
+            .flat_map(|n| cuts(&execution(&format!("run-{n}")), &history).skip(1))
+            .collect();
+        assert_eq!(picked, boundaries);
+    }
+
+    #[test]
+    fn the_pick_is_the_same_in_every_process() {
+        // FNV-1a of "" and "a" (published test vectors).
+        assert_eq!(stable_hash(""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(stable_hash("a"), 0xaf63_dc4c_8601_ec8c);
     }
 }
