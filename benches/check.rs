@@ -3,6 +3,10 @@
 
 mod common;
 
+/// The allocator the `tempest` binary uses, so that figures match it.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use tempest::check::check_history;
 
