@@ -11,7 +11,7 @@ use tempest::service::api::*;
 fn start_cron(h: &mut Harness, workflow_id: &str, cron: &str) -> Response {
     let mut request = h.start_request(workflow_id);
     request.cron_schedule = Some(cron.into());
-    h.call(Request::StartWorkflowExecution(request))
+    h.call(Request::StartWorkflowExecution(Box::new(request)))
 }
 
 fn run_id_of(response: Response) -> RunId {

@@ -52,7 +52,7 @@ fn second_start_while_running_is_rejected() {
     let first = h.start("w");
     let mut request = h.start_request("w");
     request.request_id = "other".into();
-    let response = h.call(Request::StartWorkflowExecution(request));
+    let response = h.call(Request::StartWorkflowExecution(Box::new(request)));
     assert_eq!(
         response,
         Response::Error(ServiceError::WorkflowExecutionAlreadyStarted {
@@ -77,7 +77,7 @@ fn reuse_policies_decide_starts_after_a_closed_run() {
     {
         request.request_id = format!("r{i}").into();
         request.workflow_id_reuse_policy = policy;
-        let response = h.call(Request::StartWorkflowExecution(request.clone()));
+        let response = h.call(Request::StartWorkflowExecution(Box::new(request.clone())));
         assert!(
             matches!(
                 error_of(&response),

@@ -157,7 +157,7 @@ fn run_actions(actions: &[Action]) -> Harness {
                         ..RetryPolicy::default()
                     });
                 }
-                h.call(Request::StartWorkflowExecution(request));
+                h.call(Request::StartWorkflowExecution(Box::new(request)));
             }
             Action::Signal(k) => {
                 h.signal(&execution(*k), "s", &format!("sig-{step}"));

@@ -169,7 +169,10 @@ mod tests {
             .map(|(i, _)| i + 1)
             .filter(|&cut| cut < history.len())
             .collect();
-        assert!(boundaries.len() >= 2, "the fixture has two inner boundaries");
+        assert!(
+            boundaries.len() >= 2,
+            "the fixture has two inner boundaries"
+        );
         let picked: BTreeSet<usize> = (0..50)
             .flat_map(|n| cuts(&execution(&format!("run-{n}")), &history).skip(1))
             .collect();

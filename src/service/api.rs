@@ -12,11 +12,12 @@ use std::rc::Rc;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct CallId(pub u64);
 
-/// A request to the Service.
+/// A request to the Service. The start request, by far the largest, is
+/// boxed: every request is moved through the network several times.
 #[allow(missing_docs)]
 #[derive(Clone, Debug, PartialEq)]
 pub enum Request {
-    StartWorkflowExecution(StartWorkflowExecutionRequest),
+    StartWorkflowExecution(Box<StartWorkflowExecutionRequest>),
     SignalWorkflowExecution(SignalWorkflowExecutionRequest),
     RequestCancelWorkflowExecution(RequestCancelWorkflowExecutionRequest),
     TerminateWorkflowExecution(TerminateWorkflowExecutionRequest),

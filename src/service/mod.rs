@@ -160,7 +160,7 @@ impl Service {
         let mut fx = Effects::default();
         let result = match request {
             Request::StartWorkflowExecution(r) => self
-                .start_workflow_execution(now, r, &mut fx)
+                .start_workflow_execution(now, *r, &mut fx)
                 .map(Response::StartWorkflowExecution),
             Request::SignalWorkflowExecution(r) => self
                 .signal_workflow_execution(now, r, &mut fx)

@@ -93,8 +93,6 @@ pub struct RunStats {
     pub service_restarts: u64,
 }
 
-// Messages travel boxed inside `Step::Deliver`, so the request's size is paid once.
-#[allow(clippy::large_enum_variant)]
 enum Message {
     Request {
         call: CallId,
@@ -1247,26 +1245,28 @@ impl<'s> World<'s> {
         };
         let identity: Rc<str> = Rc::from("client");
         let request = match &o.kind {
-            OpKind::Start => Request::StartWorkflowExecution(StartWorkflowExecutionRequest {
-                namespace,
-                workflow_id: e.workflow_id.clone(),
-                workflow_type: WorkflowType::new(&g.workflow_type),
-                task_queue: TaskQueue::new(self.scenario.task_queue_of(g)),
-                input: Payload::new(g.input.clone()),
-                workflow_execution_timeout: g.execution_timeout,
-                workflow_run_timeout: g.run_timeout,
-                workflow_task_timeout: g.task_timeout,
-                identity,
-                request_id,
-                workflow_id_reuse_policy: WorkflowIdReusePolicy::AllowDuplicate,
-                retry_policy: g.retry_policy.clone(),
-                cron_schedule: g.cron_schedule.clone(),
-                memo: g
-                    .memo
-                    .iter()
-                    .map(|(k, v)| (k.clone(), Payload::new(v.clone())))
-                    .collect(),
-            }),
+            OpKind::Start => {
+                Request::StartWorkflowExecution(Box::new(StartWorkflowExecutionRequest {
+                    namespace,
+                    workflow_id: e.workflow_id.clone(),
+                    workflow_type: WorkflowType::new(&g.workflow_type),
+                    task_queue: TaskQueue::new(self.scenario.task_queue_of(g)),
+                    input: Payload::new(g.input.clone()),
+                    workflow_execution_timeout: g.execution_timeout,
+                    workflow_run_timeout: g.run_timeout,
+                    workflow_task_timeout: g.task_timeout,
+                    identity,
+                    request_id,
+                    workflow_id_reuse_policy: WorkflowIdReusePolicy::AllowDuplicate,
+                    retry_policy: g.retry_policy.clone(),
+                    cron_schedule: g.cron_schedule.clone(),
+                    memo: g
+                        .memo
+                        .iter()
+                        .map(|(k, v)| (k.clone(), Payload::new(v.clone())))
+                        .collect(),
+                }))
+            }
             OpKind::Signal { name, input } => {
                 Request::SignalWorkflowExecution(SignalWorkflowExecutionRequest {
                     namespace,

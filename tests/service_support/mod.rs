@@ -106,7 +106,7 @@ impl Harness {
 
     pub fn start_with(&mut self, request: StartWorkflowExecutionRequest) -> WorkflowExecution {
         let workflow_id = request.workflow_id.clone();
-        match self.call(Request::StartWorkflowExecution(request)) {
+        match self.call(Request::StartWorkflowExecution(Box::new(request))) {
             Response::StartWorkflowExecution(r) => WorkflowExecution {
                 workflow_id,
                 run_id: r.run_id,
