@@ -62,7 +62,9 @@ pub(crate) fn schedule(
     run.state
         .activity_ids
         .insert(activity.activity_id.clone(), scheduled_event_id);
-    run.state.activities.insert(scheduled_event_id, activity);
+    run.state
+        .activities
+        .insert(scheduled_event_id, Box::new(activity));
 }
 
 /// The in-memory work of a pending activity: its schedule-to-close
@@ -167,7 +169,7 @@ pub(crate) fn request_cancel(
 }
 
 /// Removes a pending activity from the run.
-fn remove_activity(run: &mut RunRecord, scheduled_event_id: i64) -> ActivityInfo {
+fn remove_activity(run: &mut RunRecord, scheduled_event_id: i64) -> Box<ActivityInfo> {
     let activity = run
         .state
         .activities

@@ -31,7 +31,7 @@ pub(crate) struct MutableState {
     /// Events that arrived while a workflow task was started (rule 5).
     pub buffered: Vec<BufferedEvent>,
     /// Pending activities by ActivityTaskScheduled id.
-    pub activities: BTreeMap<i64, ActivityInfo>,
+    pub activities: BTreeMap<i64, Box<ActivityInfo>>,
     /// Pending activity ids, to reject duplicates.
     pub activity_ids: BTreeMap<ActivityId, i64>,
     /// Pending timers.
