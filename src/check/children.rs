@@ -299,7 +299,8 @@ pub(crate) fn check_external_signals(runs: &[RunView], found: &mut Vec<RunViolat
     }
     let mut initiated: BTreeMap<(Rc<str>, &WorkflowId, &str), (u64, u64)> = BTreeMap::new();
     for run in runs.iter() {
-        let sender: Rc<str> = format!("workflow {}", run.execution()).into();
+        // The identity its signals carry, made on its first signal.
+        let mut sender: Option<Rc<str>> = None;
         let mut names: BTreeMap<i64, (&WorkflowId, &str)> = BTreeMap::new();
         for e in run.history() {
             match &e.attributes {
@@ -310,13 +311,17 @@ pub(crate) fn check_external_signals(runs: &[RunView], found: &mut Vec<RunViolat
                 } => {
                     let target = (&workflow_execution.workflow_id, signal_name.as_str());
                     names.insert(e.event_id, target);
+                    let sender = sender
+                        .get_or_insert_with(|| format!("workflow {}", run.execution()).into());
                     let key = (sender.clone(), target.0, target.1);
                     initiated.entry(key).or_insert((0, 0)).0 += 1;
                 }
                 EventAttributes::ExternalWorkflowExecutionSignaled {
                     initiated_event_id, ..
                 } => {
-                    if let Some(&(id, name)) = names.get(initiated_event_id) {
+                    if let (Some(&(id, name)), Some(sender)) =
+                        (names.get(initiated_event_id), &sender)
+                    {
                         initiated
                             .entry((sender.clone(), id, name))
                             .or_insert((0, 0))

@@ -266,7 +266,7 @@ impl Service {
             started_time: now,
             last_heartbeat_time: now,
             identity,
-            request_id: format!("poll-{}", call.0).into(),
+            request_id: call.poll_request_id(),
         };
         let mut fx = Effects::default();
         arm_attempt(task.run, activity, &mut fx);

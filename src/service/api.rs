@@ -12,6 +12,31 @@ use std::rc::Rc;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct CallId(pub u64);
 
+impl CallId {
+    /// The request id that a task started by this poll records:
+    /// `poll-<call>`, written without the formatting machinery (once per
+    /// task dispatched).
+    pub(crate) fn poll_request_id(self) -> Rc<str> {
+        const PREFIX: &[u8] = b"poll-";
+        let mut text = [0u8; PREFIX.len() + 20];
+        text[..PREFIX.len()].copy_from_slice(PREFIX);
+        let mut digits = [0u8; 20];
+        let mut start = digits.len();
+        let mut n = self.0;
+        loop {
+            start -= 1;
+            digits[start] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        let len = PREFIX.len() + digits.len() - start;
+        text[PREFIX.len()..len].copy_from_slice(&digits[start..]);
+        Rc::from(std::str::from_utf8(&text[..len]).expect("ASCII digits"))
+    }
+}
+
 /// A request to the Service. The start request, by far the largest, is
 /// boxed: every request is moved through the network several times.
 #[allow(missing_docs)]
@@ -408,4 +433,16 @@ pub struct RespondActivityTaskCanceledRequest {
     pub task_token: ActivityTaskToken,
     pub details: Option<Payload>,
     pub identity: Rc<str>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::CallId;
+
+    #[test]
+    fn poll_request_ids_read_as_formatted() {
+        for call in [0, 1, 9, 10, 99, 12_345, u64::MAX] {
+            assert_eq!(&*CallId(call).poll_request_id(), format!("poll-{call}"));
+        }
+    }
 }

@@ -81,7 +81,7 @@ impl Service {
             scheduled,
             started_time: now,
             identity,
-            request_id: format!("poll-{}", call.0).into(),
+            request_id: call.poll_request_id(),
         };
         if !transient {
             let written = run.append(now, started.started_event().attributes);
