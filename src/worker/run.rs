@@ -34,12 +34,10 @@ pub(crate) struct RunInstance {
     timer_machines: BTreeMap<u32, usize>,
     /// Command event id (ActivityTaskScheduled, TimerStarted) → machine.
     by_event_id: BTreeMap<i64, usize>,
-    /// Commands sent whose events have not been seen yet, in order.
+    /// Commands produced (with their machines) whose events have not been
+    /// seen yet, in order. Empty whenever an activation starts.
     unmatched: VecDeque<(usize, Command)>,
     jobs: Vec<Job>,
-    /// Scratch for the commands one activation produces (empty between
-    /// activations; kept to reuse its allocation).
-    produced: Vec<(usize, Command)>,
     last_event_id: i64,
     /// Sabotage `replay_ignores_activity_type`: a recorded activity of
     /// another type matches the code's command if the activity id does.
@@ -103,7 +101,6 @@ impl RunInstance {
             by_event_id: BTreeMap::new(),
             unmatched: VecDeque::new(),
             jobs: Vec::new(),
-            produced: Vec::new(),
             last_event_id: 0,
             ignore_activity_type: false,
         })
@@ -148,7 +145,7 @@ impl RunInstance {
             match &event.attributes {
                 EventAttributes::WorkflowTaskStarted { .. } => {
                     match events.get(index + 1).map(Event::event_type) {
-                        None => answer = Some(self.activate(event, &[])?),
+                        None => answer = Some(self.answer(event)?),
                         Some(EventType::WorkflowTaskCompleted) => {
                             self.activate(event, &events[index + 1..])?;
                         }
@@ -295,7 +292,7 @@ impl RunInstance {
             _ => event,
         };
         self.machines[machine]
-            .on_command_event(event)
+            .on_command_event(event, &command)
             .map_err(|_| {
                 nondeterminism(event, describe_command(&command), describe_event(event))
             })?;
@@ -324,15 +321,23 @@ impl RunInstance {
         }
     }
 
+    /// Runs the code for the task being answered, started by `started`:
+    /// the commands it produced, to send.
+    fn answer(&mut self, started: &Event) -> Result<Vec<Command>, ReplayError> {
+        let first_new = self.unmatched.len();
+        self.activate(started, &[])?;
+        Ok(self
+            .unmatched
+            .range(first_new..)
+            .map(|(_, command)| command.clone())
+            .collect())
+    }
+
     /// Runs the code for the task started by `started`; `completion` holds
     /// the recorded events from its WorkflowTaskCompleted on (empty for the
-    /// task being answered). Returns the commands produced, which then await
-    /// their events.
-    fn activate(
-        &mut self,
-        started: &Event,
-        completion: &[Event],
-    ) -> Result<Vec<Command>, ReplayError> {
+    /// task being answered). The commands produced await their events in
+    /// `unmatched`.
+    fn activate(&mut self, started: &Event, completion: &[Event]) -> Result<(), ReplayError> {
         {
             let mut core = self.core.borrow_mut();
             core.now = started.event_time;
@@ -341,45 +346,38 @@ impl RunInstance {
                 job.apply(&mut core);
             }
         }
-        let mut produced = std::mem::take(&mut self.produced);
         for _ in 0..MAX_POLLS_PER_ACTIVATION {
             let Some(future) = self.future.as_mut() else {
-                break;
+                return Ok(());
             };
             let progress_before = self.core.borrow().progress;
             let poll = poll_workflow(future.as_mut()).map_err(ReplayError::WorkflowPanicked)?;
             let requests = std::mem::take(&mut self.core.borrow_mut().requests);
             let had_requests = !requests.is_empty();
             for request in requests {
-                self.handle_request(request, &mut produced);
+                self.handle_request(request);
             }
             if let Poll::Ready(result) = poll {
                 self.future = None;
                 let command = closing_command(&result);
                 self.result = Some(result);
-                let id = self.add_machine(Machine::Close(CloseMachine::new(command.clone())));
-                produced.push((id, command));
-                break;
+                self.add_command(Machine::Close(CloseMachine::new()), command);
+                return Ok(());
             }
             if !had_requests && self.core.borrow().progress == progress_before {
-                return Ok(self.await_events_of(produced));
+                return Ok(());
             }
         }
-        if self.future.is_some() {
-            return Err(ReplayError::WorkflowPanicked(format!(
-                "workflow code kept making progress for {MAX_POLLS_PER_ACTIVATION} polls in one workflow task"
-            )));
-        }
-        Ok(self.await_events_of(produced))
+        Err(ReplayError::WorkflowPanicked(format!(
+            "workflow code kept making progress for {MAX_POLLS_PER_ACTIVATION} polls in one workflow task"
+        )))
     }
 
-    /// The commands an activation produced, which from now on await their
-    /// events; gives the scratch buffer back.
-    fn await_events_of(&mut self, mut produced: Vec<(usize, Command)>) -> Vec<Command> {
-        let commands = produced.iter().map(|(_, c)| c.clone()).collect();
-        self.unmatched.extend(produced.drain(..));
-        self.produced = produced;
-        commands
+    /// Adds the machine of a command the code produced; the command awaits its event.
+    fn add_command(&mut self, machine: Machine, command: Command) -> usize {
+        let id = self.add_machine(machine);
+        self.unmatched.push_back((id, command));
+        id
     }
 
     fn add_machine(&mut self, machine: Machine) -> usize {
@@ -388,13 +386,12 @@ impl RunInstance {
     }
 
     /// Turns one request of the code into a machine and its command.
-    fn handle_request(&mut self, request: CodeRequest, produced: &mut Vec<(usize, Command)>) {
+    fn handle_request(&mut self, request: CodeRequest) {
         match request {
             CodeRequest::ScheduleActivity { seq, options } => {
                 let (machine, command) = ActivityMachine::new(seq, options);
-                let id = self.add_machine(Machine::Activity(machine));
+                let id = self.add_command(Machine::Activity(machine), command);
                 self.activity_machines.insert(seq, id);
-                produced.push((id, command));
             }
             CodeRequest::StartTimer {
                 seq,
@@ -402,9 +399,8 @@ impl RunInstance {
                 duration,
             } => {
                 let (machine, command) = TimerMachine::new(seq, timer_id, duration);
-                let id = self.add_machine(Machine::Timer(machine));
+                let id = self.add_command(Machine::Timer(machine), command);
                 self.timer_machines.insert(seq, id);
-                produced.push((id, command));
             }
             CodeRequest::CancelActivity { seq } => {
                 let Some(&id) = self.activity_machines.get(&seq) else {
@@ -414,7 +410,7 @@ impl RunInstance {
                     return;
                 };
                 let effect = machine.request_cancel();
-                self.apply_cancel(id, effect, produced);
+                self.apply_cancel(id, effect);
             }
             CodeRequest::CancelTimer { seq } => {
                 let Some(&id) = self.timer_machines.get(&seq) else {
@@ -424,7 +420,7 @@ impl RunInstance {
                     return;
                 };
                 let effect = machine.request_cancel();
-                self.apply_cancel(id, effect, produced);
+                self.apply_cancel(id, effect);
             }
             CodeRequest::RecordMarker {
                 marker_name,
@@ -435,40 +431,34 @@ impl RunInstance {
                     details,
                     failure: None,
                 };
-                let id = self.add_machine(Machine::Marker(MarkerMachine::new(command.clone())));
-                produced.push((id, command));
+                self.add_command(Machine::Marker(MarkerMachine::new()), command);
             }
             CodeRequest::StartChild { seq, options } => {
                 let (machine, command) = ChildMachine::new(seq, options);
-                let id = self.add_machine(Machine::Child(machine));
-                produced.push((id, command));
+                self.add_command(Machine::Child(machine), command);
             }
             CodeRequest::External { seq, command } => {
-                let machine = ExternalMachine::new(seq, command.clone());
-                let id = self.add_machine(Machine::External(machine));
-                produced.push((id, command));
+                let machine = ExternalMachine::new(seq, &command);
+                self.add_command(Machine::External(machine), command);
             }
             CodeRequest::UpsertMemo(upserted_memo) => {
-                let id = self.add_machine(Machine::Properties(PropertiesMachine::new()));
-                produced.push((id, Command::ModifyWorkflowProperties { upserted_memo }));
+                let command = Command::ModifyWorkflowProperties { upserted_memo };
+                self.add_command(Machine::Properties(PropertiesMachine::new()), command);
             }
         }
     }
 
-    fn apply_cancel(
-        &mut self,
-        id: usize,
-        effect: CancelEffect,
-        produced: &mut Vec<(usize, Command)>,
-    ) {
+    /// Carries out a cancellation the code requested. A command dropped
+    /// unsent was produced in this activation (earlier ones are matched).
+    fn apply_cancel(&mut self, id: usize, effect: CancelEffect) {
         let resolution = match effect {
             CancelEffect::Nothing => return,
             CancelEffect::DropCommand(resolution) => {
-                produced.retain(|(machine, _)| *machine != id);
+                self.unmatched.retain(|(machine, _)| *machine != id);
                 resolution
             }
             CancelEffect::SendCommand(command, resolution) => {
-                produced.push((id, command));
+                self.unmatched.push_back((id, command));
                 resolution
             }
         };
