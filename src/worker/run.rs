@@ -341,7 +341,9 @@ impl RunInstance {
         {
             let mut core = self.core.borrow_mut();
             core.now = started.event_time;
-            core.recorded_side_effects = recorded_side_effects(completion);
+            core.recorded_side_effects.clear();
+            core.recorded_side_effects
+                .extend(recorded_side_effects(completion));
             for job in self.jobs.drain(..) {
                 job.apply(&mut core);
             }
@@ -352,11 +354,7 @@ impl RunInstance {
             };
             let progress_before = self.core.borrow().progress;
             let poll = poll_workflow(future.as_mut()).map_err(ReplayError::WorkflowPanicked)?;
-            let requests = std::mem::take(&mut self.core.borrow_mut().requests);
-            let had_requests = !requests.is_empty();
-            for request in requests {
-                self.handle_request(request);
-            }
+            let had_requests = self.handle_requests();
             if let Poll::Ready(result) = poll {
                 self.future = None;
                 let command = closing_command(&result);
@@ -371,6 +369,19 @@ impl RunInstance {
         Err(ReplayError::WorkflowPanicked(format!(
             "workflow code kept making progress for {MAX_POLLS_PER_ACTIVATION} polls in one workflow task"
         )))
+    }
+
+    /// Handles the requests the code queued during a poll, in order, and
+    /// gives their buffer back to the core for the next poll. Whether there were any.
+    fn handle_requests(&mut self) -> bool {
+        let mut requests = std::mem::take(&mut self.core.borrow_mut().requests);
+        let had_requests = !requests.is_empty();
+        for request in requests.drain(..) {
+            self.handle_request(request);
+        }
+        // Only workflow code queues requests, and it does not run here.
+        self.core.borrow_mut().requests = requests;
+        had_requests
     }
 
     /// Adds the machine of a command the code produced; the command awaits its event.
@@ -468,13 +479,12 @@ impl RunInstance {
 
 /// The side-effect values recorded by a completed task, by sequence number:
 /// the MarkerRecorded events among its command events.
-fn recorded_side_effects(completion: &[Event]) -> BTreeMap<u32, Payload> {
-    let Some(completed) = completion.first() else {
-        return BTreeMap::new();
-    };
-    completion[1..]
+fn recorded_side_effects(completion: &[Event]) -> impl Iterator<Item = (u32, Payload)> + '_ {
+    let completed_event_id = completion.first().map(|completed| completed.event_id);
+    completion
         .iter()
-        .take_while(|e| e.attributes.workflow_task_completed_event_id() == Some(completed.event_id))
+        .skip(1)
+        .take_while(move |e| e.attributes.workflow_task_completed_event_id() == completed_event_id)
         .filter_map(|e| match &e.attributes {
             EventAttributes::MarkerRecorded {
                 marker_name,
@@ -489,7 +499,6 @@ fn recorded_side_effects(completion: &[Event]) -> BTreeMap<u32, Payload> {
             }
             _ => None,
         })
-        .collect()
 }
 
 /// Whether `event` is the ActivityTaskCanceled that the Service writes in

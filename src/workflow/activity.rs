@@ -2,7 +2,7 @@
 //! ScheduleActivityTask command, and the handle that awaits its result or
 //! cancels it.
 
-use super::core::CodeRequest;
+use super::core::{seq_text, CodeRequest};
 use super::WfContext;
 use crate::model::*;
 use std::future::{Future, IntoFuture};
@@ -94,7 +94,7 @@ impl ActivityBuilder {
         let mut core = self.ctx.core.borrow_mut();
         let seq = core.next_activity_seq();
         if !self.explicit_id {
-            self.options.activity_id = ActivityId::new(seq.to_string());
+            self.options.activity_id = ActivityId::new(seq_text(seq, &mut [0; 10]));
         }
         if self.options.start_to_close_timeout.is_none()
             && self.options.schedule_to_close_timeout.is_none()

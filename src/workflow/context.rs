@@ -6,7 +6,8 @@
 use super::activity::ActivityBuilder;
 use super::child::{ChildBuilder, ExternalRequest};
 use super::core::{
-    CodeRequest, RunCore, WorkflowInfo, SIDE_EFFECT_DATA, SIDE_EFFECT_MARKER, SIDE_EFFECT_SEQ,
+    seq_text, CodeRequest, RunCore, WorkflowInfo, SIDE_EFFECT_DATA, SIDE_EFFECT_MARKER,
+    SIDE_EFFECT_SEQ,
 };
 use super::signal::SignalChannel;
 use super::timer::TimerHandle;
@@ -92,7 +93,7 @@ impl WfContext {
         let seq = core.next_timer_seq();
         core.requests.push(CodeRequest::StartTimer {
             seq,
-            timer_id: TimerId::new(seq.to_string()),
+            timer_id: TimerId::new(seq_text(seq, &mut [0; 10])),
             duration,
         });
         TimerHandle::new(self.clone(), seq)
