@@ -14,9 +14,10 @@ use crate::workflow::core::{
     CodeRequest, RunCore, WorkflowInfo, SIDE_EFFECT_DATA, SIDE_EFFECT_MARKER, SIDE_EFFECT_SEQ,
 };
 use crate::workflow::registry::WorkflowFuture;
+use crate::workflow::seq_map::SeqMap;
 use crate::workflow::{Registry, WfContext, WfResult};
 use std::cell::RefCell;
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 use std::rc::Rc;
 use std::task::Poll;
 
@@ -30,10 +31,13 @@ pub(crate) struct RunInstance {
     future: Option<WorkflowFuture>,
     result: Option<WfResult>,
     machines: Vec<Machine>,
-    activity_machines: BTreeMap<u32, usize>,
-    timer_machines: BTreeMap<u32, usize>,
+    /// Activity sequence number → machine.
+    activity_machines: SeqMap<usize>,
+    /// Timer sequence number → machine.
+    timer_machines: SeqMap<usize>,
     /// Command event id (ActivityTaskScheduled, TimerStarted) → machine.
-    by_event_id: BTreeMap<i64, usize>,
+    /// Sorted by event id: command events are matched in history order.
+    by_event_id: Vec<(i64, usize)>,
     /// Commands produced (with their machines) whose events have not been
     /// seen yet, in order. Empty whenever an activation starts.
     unmatched: VecDeque<(usize, Command)>,
@@ -96,9 +100,9 @@ impl RunInstance {
             future: Some(future),
             result: None,
             machines: Vec::new(),
-            activity_machines: BTreeMap::new(),
-            timer_machines: BTreeMap::new(),
-            by_event_id: BTreeMap::new(),
+            activity_machines: SeqMap::new(),
+            timer_machines: SeqMap::new(),
+            by_event_id: Vec::new(),
             unmatched: VecDeque::new(),
             jobs: Vec::new(),
             last_event_id: 0,
@@ -242,7 +246,7 @@ impl RunInstance {
 
     /// Hands a non-command event to the machine of the command event it refers to.
     fn route(&mut self, event: &Event, command_event_id: i64) -> Result<(), ReplayError> {
-        let Some(&machine) = self.by_event_id.get(&command_event_id) else {
+        let Some(machine) = self.machine_of_event(command_event_id) else {
             return Err(ReplayError::MalformedHistory(format!(
                 "event {} ({}) refers to event {command_event_id}, which started no activity, timer, child or external request of this code",
                 event.event_id,
@@ -260,6 +264,15 @@ impl RunInstance {
             self.jobs.push(Job::Resolve(resolution));
         }
         Ok(())
+    }
+
+    /// The machine whose command event is `event_id`.
+    fn machine_of_event(&self, event_id: i64) -> Option<usize> {
+        let index = self
+            .by_event_id
+            .binary_search_by_key(&event_id, |&(id, _)| id)
+            .ok()?;
+        Some(self.by_event_id[index].1)
     }
 
     /// Switches on sabotage `replay_ignores_activity_type` for this run.
@@ -304,7 +317,7 @@ impl RunInstance {
                 | EventType::SignalExternalWorkflowExecutionInitiated
                 | EventType::RequestCancelExternalWorkflowExecutionInitiated
         ) {
-            self.by_event_id.insert(event.event_id, machine);
+            self.by_event_id.push((event.event_id, machine));
         }
         Ok(())
     }
@@ -414,7 +427,7 @@ impl RunInstance {
                 self.timer_machines.insert(seq, id);
             }
             CodeRequest::CancelActivity { seq } => {
-                let Some(&id) = self.activity_machines.get(&seq) else {
+                let Some(&id) = self.activity_machines.get(seq) else {
                     return;
                 };
                 let Machine::Activity(machine) = &mut self.machines[id] else {
@@ -424,7 +437,7 @@ impl RunInstance {
                 self.apply_cancel(id, effect);
             }
             CodeRequest::CancelTimer { seq } => {
-                let Some(&id) = self.timer_machines.get(&seq) else {
+                let Some(&id) = self.timer_machines.get(seq) else {
                     return;
                 };
                 let Machine::Timer(machine) = &mut self.machines[id] else {

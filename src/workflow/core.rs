@@ -4,6 +4,7 @@
 //! requests here; the worker turns requests into commands and history events
 //! into resolutions, so workflow code never sees history directly.
 
+use super::seq_map::SeqMap;
 use crate::model::*;
 use std::collections::{BTreeMap, VecDeque};
 
@@ -76,12 +77,12 @@ pub(crate) struct RunCore {
     next_child_seq: u32,
     next_external_seq: u32,
     pub(crate) requests: Vec<CodeRequest>,
-    activity_results: BTreeMap<u32, Result<Payload, Failure>>,
-    timer_results: BTreeMap<u32, Result<(), Failure>>,
+    activity_results: SeqMap<Result<Payload, Failure>>,
+    timer_results: SeqMap<Result<(), Failure>>,
     /// Child starts as they resolve; kept (not taken) so it can be awaited again.
-    child_starts: BTreeMap<u32, Result<WorkflowExecution, Failure>>,
-    child_results: BTreeMap<u32, Result<Payload, Failure>>,
-    external_results: BTreeMap<u32, Result<(), Failure>>,
+    child_starts: SeqMap<Result<WorkflowExecution, Failure>>,
+    child_results: SeqMap<Result<Payload, Failure>>,
+    external_results: SeqMap<Result<(), Failure>>,
     signals: BTreeMap<String, VecDeque<Payload>>,
     cancel_requested: bool,
     /// Side-effect values recorded in the history of the task being replayed, by sequence.
@@ -102,11 +103,11 @@ impl RunCore {
             next_child_seq: 1,
             next_external_seq: 1,
             requests: Vec::new(),
-            activity_results: BTreeMap::new(),
-            timer_results: BTreeMap::new(),
-            child_starts: BTreeMap::new(),
-            child_results: BTreeMap::new(),
-            external_results: BTreeMap::new(),
+            activity_results: SeqMap::new(),
+            timer_results: SeqMap::new(),
+            child_starts: SeqMap::new(),
+            child_results: SeqMap::new(),
+            external_results: SeqMap::new(),
             signals: BTreeMap::new(),
             cancel_requested: false,
             recorded_side_effects: BTreeMap::new(),
@@ -158,7 +159,7 @@ impl RunCore {
     }
 
     pub(crate) fn child_start(&self, seq: u32) -> Option<Result<WorkflowExecution, Failure>> {
-        self.child_starts.get(&seq).cloned()
+        self.child_starts.get(seq).cloned()
     }
 
     pub(crate) fn resolve_child_result(&mut self, seq: u32, result: Result<Payload, Failure>) {
@@ -167,7 +168,7 @@ impl RunCore {
     }
 
     pub(crate) fn take_child_result(&mut self, seq: u32) -> Option<Result<Payload, Failure>> {
-        self.child_results.remove(&seq)
+        self.child_results.remove(seq)
     }
 
     pub(crate) fn resolve_external(&mut self, seq: u32, result: Result<(), Failure>) {
@@ -176,7 +177,7 @@ impl RunCore {
     }
 
     pub(crate) fn take_external_result(&mut self, seq: u32) -> Option<Result<(), Failure>> {
-        self.external_results.remove(&seq)
+        self.external_results.remove(seq)
     }
 
     /// The next value of the run's deterministic random stream.
@@ -191,7 +192,7 @@ impl RunCore {
     }
 
     pub(crate) fn take_activity_result(&mut self, seq: u32) -> Option<Result<Payload, Failure>> {
-        self.activity_results.remove(&seq)
+        self.activity_results.remove(seq)
     }
 
     pub(crate) fn resolve_timer(&mut self, seq: u32, result: Result<(), Failure>) {
@@ -200,7 +201,7 @@ impl RunCore {
     }
 
     pub(crate) fn take_timer_result(&mut self, seq: u32) -> Option<Result<(), Failure>> {
-        self.timer_results.remove(&seq)
+        self.timer_results.remove(seq)
     }
 
     pub(crate) fn deliver_signal(&mut self, name: &str, input: Payload) {

@@ -16,6 +16,7 @@ mod context;
 pub(crate) mod core;
 pub mod library;
 pub(crate) mod registry;
+pub(crate) mod seq_map;
 mod signal;
 mod timer;
 
