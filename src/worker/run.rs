@@ -2,9 +2,10 @@
 //! command machines, and the walk over history that drives it. The same
 //! walk serves a fresh run, a cached run fed only new events, and a full
 //! replay: events are consumed in order; command events are matched
-//! against the commands the code produced; other events become jobs; and
-//! each WorkflowTaskStarted that was completed (or is the last event) is an
-//! activation where the code runs.
+//! against the commands the code produced; other events become jobs,
+//! applied to the shared state at once (the code sees them when it next
+//! runs); and each WorkflowTaskStarted that was completed (or is the last
+//! event) is an activation where the code runs.
 
 use super::activation::{closing_command, poll_workflow, Job};
 use super::machines::*;
@@ -41,7 +42,6 @@ pub(crate) struct RunInstance {
     /// Commands produced (with their machines) whose events have not been
     /// seen yet, in order. Empty whenever an activation starts.
     unmatched: VecDeque<(usize, Command)>,
-    jobs: Vec<Job>,
     last_event_id: i64,
     /// Sabotage `replay_ignores_activity_type`: a recorded activity of
     /// another type matches the code's command if the activity id does.
@@ -104,7 +104,6 @@ impl RunInstance {
             timer_machines: SeqMap::new(),
             by_event_id: Vec::new(),
             unmatched: VecDeque::new(),
-            jobs: Vec::new(),
             last_event_id: 0,
             ignore_activity_type: false,
         })
@@ -168,13 +167,13 @@ impl RunInstance {
                 EventAttributes::WorkflowExecutionSignaled {
                     signal_name, input, ..
                 } => {
-                    self.jobs.push(Job::Signal {
+                    self.apply(Job::Signal {
                         name: signal_name.clone(),
                         input: input.clone(),
                     });
                 }
                 EventAttributes::WorkflowExecutionCancelRequested { .. } => {
-                    self.jobs.push(Job::CancelRequested)
+                    self.apply(Job::CancelRequested)
                 }
                 EventAttributes::ActivityTaskStarted {
                     scheduled_event_id, ..
@@ -261,7 +260,7 @@ impl RunInstance {
             ))
         })?;
         if let Some(resolution) = resolution {
-            self.jobs.push(Job::Resolve(resolution));
+            self.apply(Job::Resolve(resolution));
         }
         Ok(())
     }
@@ -354,12 +353,11 @@ impl RunInstance {
         {
             let mut core = self.core.borrow_mut();
             core.now = started.event_time;
-            core.recorded_side_effects.clear();
+            if !core.recorded_side_effects.is_empty() {
+                core.recorded_side_effects.clear();
+            }
             core.recorded_side_effects
                 .extend(recorded_side_effects(completion));
-            for job in self.jobs.drain(..) {
-                job.apply(&mut core);
-            }
         }
         for _ in 0..MAX_POLLS_PER_ACTIVATION {
             let Some(future) = self.future.as_mut() else {
@@ -486,7 +484,12 @@ impl RunInstance {
                 resolution
             }
         };
-        Job::Resolve(resolution).apply(&mut self.core.borrow_mut());
+        self.apply(Job::Resolve(resolution));
+    }
+
+    /// Makes a job visible to the code.
+    fn apply(&self, job: Job) {
+        job.apply(&mut self.core.borrow_mut());
     }
 }
 
