@@ -2,7 +2,8 @@
 //! ScheduleActivityTask command, and the handle that awaits its result or
 //! cancels it.
 
-use super::core::{seq_text, CodeRequest};
+use super::core::CodeRequest;
+use super::names::seq_name;
 use super::WfContext;
 use crate::model::*;
 use std::future::{Future, IntoFuture};
@@ -103,7 +104,7 @@ impl ActivityBuilder {
         let options = ScheduleActivity {
             activity_id: self
                 .activity_id
-                .unwrap_or_else(|| ActivityId::new(seq_text(seq, &mut [0; 10]))),
+                .unwrap_or_else(|| ActivityId(seq_name(seq))),
             activity_type: self.activity_type,
             task_queue: self
                 .task_queue

@@ -232,31 +232,3 @@ pub(crate) fn stable_hash(text: &str) -> u64 {
         (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
     })
 }
-
-/// The decimal text of a sequence number (a default activity or timer id),
-/// written into `buffer` without the formatting machinery.
-pub(crate) fn seq_text(seq: u32, buffer: &mut [u8; 10]) -> &str {
-    let mut rest = seq;
-    let mut start = buffer.len();
-    loop {
-        start -= 1;
-        buffer[start] = b'0' + (rest % 10) as u8;
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
-    }
-    std::str::from_utf8(&buffer[start..]).expect("decimal digits are ASCII")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::seq_text;
-
-    #[test]
-    fn seq_text_is_the_decimal_text() {
-        for seq in [0, 1, 9, 10, 99, 100, 12_345, u32::MAX] {
-            assert_eq!(seq_text(seq, &mut [0; 10]), seq.to_string());
-        }
-    }
-}

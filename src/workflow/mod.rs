@@ -15,6 +15,7 @@ mod combinators;
 mod context;
 pub(crate) mod core;
 pub mod library;
+mod names;
 pub(crate) mod registry;
 pub(crate) mod seq_map;
 mod signal;
