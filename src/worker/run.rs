@@ -87,8 +87,10 @@ impl RunInstance {
             attempt: *attempt,
             first_execution_run_id: first_execution_run_id.clone(),
         };
-        let seed = crate::workflow::core::stable_hash(original_execution_run_id.as_str());
-        let core = Rc::new(RefCell::new(RunCore::new(info, seed)));
+        let core = Rc::new(RefCell::new(RunCore::new(
+            info,
+            original_execution_run_id.clone(),
+        )));
         let ctx = WfContext::new(core.clone());
         let future = super::panics::catch_user_panic(|| {
             registry.instantiate(workflow_type.as_str(), ctx, input.clone())

@@ -70,7 +70,10 @@ pub(crate) const SIDE_EFFECT_SEQ: &str = "seq";
 pub(crate) struct RunCore {
     pub(crate) info: WorkflowInfo,
     pub(crate) now: SimTime,
-    rng_state: u64,
+    /// The run whose id seeds the random stream.
+    random_seed_run: RunId,
+    /// The random stream's state; `None` until the code first asks (most never do).
+    rng_state: Option<u64>,
     next_activity_seq: u32,
     next_timer_seq: u32,
     next_side_effect_seq: u32,
@@ -92,11 +95,14 @@ pub(crate) struct RunCore {
 }
 
 impl RunCore {
-    pub(crate) fn new(info: WorkflowInfo, random_seed: u64) -> RunCore {
+    /// The state of a run that `info` names, whose random stream is seeded
+    /// by `random_seed_run` (the chain's original run: the same on every replay).
+    pub(crate) fn new(info: WorkflowInfo, random_seed_run: RunId) -> RunCore {
         RunCore {
             info,
             now: SimTime::ZERO,
-            rng_state: random_seed,
+            random_seed_run,
+            rng_state: None,
             next_activity_seq: 1,
             next_timer_seq: 1,
             next_side_effect_seq: 1,
@@ -182,8 +188,11 @@ impl RunCore {
 
     /// The next value of the run's deterministic random stream.
     pub(crate) fn next_random(&mut self) -> u64 {
-        self.rng_state = self.rng_state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        splitmix64(self.rng_state)
+        let state = self
+            .rng_state
+            .get_or_insert_with(|| stable_hash(self.random_seed_run.as_str()));
+        *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        splitmix64(*state)
     }
 
     pub(crate) fn resolve_activity(&mut self, seq: u32, result: Result<Payload, Failure>) {
@@ -227,8 +236,29 @@ impl RunCore {
 }
 
 /// A fixed hash of a string (FNV-1a), used to seed a run's random stream.
-pub(crate) fn stable_hash(text: &str) -> u64 {
+fn stable_hash(text: &str) -> u64 {
     text.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
         (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_random_stream_is_seeded_by_the_original_run_id() {
+        let info = WorkflowInfo {
+            workflow_id: WorkflowId::new("w"),
+            run_id: RunId::new("run-2"),
+            workflow_type: WorkflowType::new("t"),
+            task_queue: TaskQueue::new("q"),
+            attempt: 1,
+            first_execution_run_id: RunId::new("run-1"),
+        };
+        let mut core = RunCore::new(info, RunId::new("run-1"));
+        // splitmix64 over FNV-1a("run-1"), stepped by the golden ratio.
+        assert_eq!(core.next_random(), 1_765_330_518_796_435_643);
+        assert_eq!(core.next_random(), 11_295_924_916_494_313_386);
+    }
 }
