@@ -28,14 +28,17 @@ impl RunCache {
         }
     }
 
-    /// The cached run, if any, now the most recently used.
+    /// The cached run, if any, now the most recently used (it keeps its
+    /// tick if it already was).
     pub(crate) fn get_mut(&mut self, execution: &WorkflowExecution) -> Option<&mut RunInstance> {
         let (tick, run) = self.runs.get_mut(execution)?;
-        self.tick += 1;
-        if let Some(key) = self.by_tick.remove(tick) {
-            self.by_tick.insert(self.tick, key);
+        if *tick != self.tick {
+            self.tick += 1;
+            if let Some(key) = self.by_tick.remove(tick) {
+                self.by_tick.insert(self.tick, key);
+            }
+            *tick = self.tick;
         }
-        *tick = self.tick;
         Some(run)
     }
 
