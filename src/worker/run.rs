@@ -17,7 +17,7 @@ use crate::workflow::core::{
 use crate::workflow::registry::WorkflowFuture;
 use crate::workflow::seq_map::SeqMap;
 use crate::workflow::{Registry, WfContext, WfResult};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::Rc;
 use std::task::Poll;
@@ -97,15 +97,16 @@ impl RunInstance {
         })
         .map_err(ReplayError::WorkflowPanicked)?
         .ok_or_else(|| ReplayError::UnknownWorkflowType(workflow_type.clone()))?;
+        let spare = Spare::take();
         Ok(RunInstance {
             core,
             future: Some(future),
             result: None,
-            machines: Vec::new(),
-            activity_machines: SeqMap::new(),
-            timer_machines: SeqMap::new(),
-            by_event_id: Vec::new(),
-            unmatched: VecDeque::new(),
+            machines: spare.machines,
+            activity_machines: spare.activity_machines,
+            timer_machines: spare.timer_machines,
+            by_event_id: spare.by_event_id,
+            unmatched: spare.unmatched,
             last_event_id: 0,
             ignore_activity_type: false,
         })
@@ -493,6 +494,69 @@ impl RunInstance {
     fn apply(&self, job: Job) {
         job.apply(&mut self.core.borrow_mut());
     }
+}
+
+impl Drop for RunInstance {
+    /// Keeps the instance's buffers, emptied, for the next instance on this
+    /// thread (unless they grew large).
+    fn drop(&mut self) {
+        let mut spare = Spare {
+            machines: std::mem::take(&mut self.machines),
+            activity_machines: std::mem::take(&mut self.activity_machines),
+            timer_machines: std::mem::take(&mut self.timer_machines),
+            by_event_id: std::mem::take(&mut self.by_event_id),
+            unmatched: std::mem::take(&mut self.unmatched),
+        };
+        if spare.machines.capacity() <= MAX_SPARE_MACHINES {
+            spare.clear();
+            spare.keep();
+        }
+    }
+}
+
+/// The growable buffers of a dropped instance, emptied: the replays of one
+/// history after another (the replay checker) reuse them instead of
+/// allocating their own.
+#[derive(Default)]
+struct Spare {
+    machines: Vec<Machine>,
+    activity_machines: SeqMap<usize>,
+    timer_machines: SeqMap<usize>,
+    by_event_id: Vec<(i64, usize)>,
+    unmatched: VecDeque<(usize, Command)>,
+}
+
+impl Spare {
+    /// The kept buffers, or new ones.
+    fn take() -> Spare {
+        SPARE
+            .try_with(Cell::take)
+            .ok()
+            .flatten()
+            .unwrap_or_default()
+    }
+
+    /// Keeps these buffers for the next instance (unless the thread is ending).
+    fn keep(self) {
+        // Nothing to keep them for once the thread-local is gone.
+        let _ = SPARE.try_with(|kept| kept.set(Some(self)));
+    }
+
+    fn clear(&mut self) {
+        self.machines.clear();
+        self.activity_machines.clear();
+        self.timer_machines.clear();
+        self.by_event_id.clear();
+        self.unmatched.clear();
+    }
+}
+
+/// Buffers for more machines than this are not kept.
+const MAX_SPARE_MACHINES: usize = 256;
+
+thread_local! {
+    /// The buffers the last dropped instance left, if any.
+    static SPARE: Cell<Option<Spare>> = const { Cell::new(None) };
 }
 
 /// The side-effect values recorded by a completed task, by sequence number:

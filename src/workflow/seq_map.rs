@@ -10,6 +10,12 @@ pub(crate) struct SeqMap<V> {
     slots: Vec<Option<V>>,
 }
 
+impl<V> Default for SeqMap<V> {
+    fn default() -> SeqMap<V> {
+        SeqMap::new()
+    }
+}
+
 impl<V> SeqMap<V> {
     /// An empty map (no allocation).
     pub(crate) const fn new() -> SeqMap<V> {
@@ -28,6 +34,11 @@ impl<V> SeqMap<V> {
     /// The value of `seq`, if any.
     pub(crate) fn get(&self, seq: u32) -> Option<&V> {
         self.slots.get(slot(seq))?.as_ref()
+    }
+
+    /// Removes every value, keeping the allocation.
+    pub(crate) fn clear(&mut self) {
+        self.slots.clear();
     }
 
     /// Removes and returns the value of `seq`, if any.
