@@ -12,7 +12,8 @@ use super::machines::*;
 use super::replay::ReplayError;
 use crate::model::*;
 use crate::workflow::core::{
-    CodeRequest, RunCore, WorkflowInfo, SIDE_EFFECT_DATA, SIDE_EFFECT_MARKER, SIDE_EFFECT_SEQ,
+    CodeRequest, CoreBuffers, RunCore, WorkflowInfo, SIDE_EFFECT_DATA, SIDE_EFFECT_MARKER,
+    SIDE_EFFECT_SEQ,
 };
 use crate::workflow::registry::WorkflowFuture;
 use crate::workflow::seq_map::SeqMap;
@@ -87,9 +88,11 @@ impl RunInstance {
             attempt: *attempt,
             first_execution_run_id: first_execution_run_id.clone(),
         };
+        let spare = Spare::take();
         let core = Rc::new(RefCell::new(RunCore::new(
             info,
             original_execution_run_id.clone(),
+            spare.core,
         )));
         let ctx = WfContext::new(core.clone());
         let future = super::panics::catch_user_panic(|| {
@@ -97,7 +100,6 @@ impl RunInstance {
         })
         .map_err(ReplayError::WorkflowPanicked)?
         .ok_or_else(|| ReplayError::UnknownWorkflowType(workflow_type.clone()))?;
-        let spare = Spare::take();
         Ok(RunInstance {
             core,
             future: Some(future),
@@ -506,6 +508,10 @@ impl Drop for RunInstance {
             timer_machines: std::mem::take(&mut self.timer_machines),
             by_event_id: std::mem::take(&mut self.by_event_id),
             unmatched: std::mem::take(&mut self.unmatched),
+            core: match self.core.try_borrow_mut() {
+                Ok(mut core) => core.take_buffers(),
+                Err(_) => CoreBuffers::default(),
+            },
         };
         if spare.machines.capacity() <= MAX_SPARE_MACHINES {
             spare.clear();
@@ -514,9 +520,9 @@ impl Drop for RunInstance {
     }
 }
 
-/// The growable buffers of a dropped instance, emptied: the replays of one
-/// history after another (the replay checker) reuse them instead of
-/// allocating their own.
+/// The growable buffers of a dropped instance and of its core, emptied:
+/// the replays of one history after another (the replay checker) reuse
+/// them instead of allocating their own.
 #[derive(Default)]
 struct Spare {
     machines: Vec<Machine>,
@@ -524,6 +530,7 @@ struct Spare {
     timer_machines: SeqMap<usize>,
     by_event_id: Vec<(i64, usize)>,
     unmatched: VecDeque<(usize, Command)>,
+    core: CoreBuffers,
 }
 
 impl Spare {

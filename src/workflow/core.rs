@@ -66,6 +66,15 @@ pub(crate) const SIDE_EFFECT_DATA: &str = "data";
 /// The detail key holding a side effect's sequence number within the run.
 pub(crate) const SIDE_EFFECT_SEQ: &str = "seq";
 
+/// The buffers of a run's core that a later run's core can reuse: empty,
+/// perhaps with capacity (see [`RunCore::take_buffers`]).
+#[derive(Default)]
+pub(crate) struct CoreBuffers {
+    requests: Vec<CodeRequest>,
+    activity_results: SeqMap<Result<Payload, Failure>>,
+    timer_results: SeqMap<Result<(), Failure>>,
+}
+
 /// Shared run state; see the module doc.
 pub(crate) struct RunCore {
     pub(crate) info: WorkflowInfo,
@@ -96,8 +105,14 @@ pub(crate) struct RunCore {
 
 impl RunCore {
     /// The state of a run that `info` names, whose random stream is seeded
-    /// by `random_seed_run` (the chain's original run: the same on every replay).
-    pub(crate) fn new(info: WorkflowInfo, random_seed_run: RunId) -> RunCore {
+    /// by `random_seed_run` (the chain's original run: the same on every
+    /// replay), starting from `buffers` (empty, perhaps with capacity).
+    pub(crate) fn new(info: WorkflowInfo, random_seed_run: RunId, buffers: CoreBuffers) -> RunCore {
+        let CoreBuffers {
+            requests,
+            activity_results,
+            timer_results,
+        } = buffers;
         RunCore {
             info,
             now: SimTime::ZERO,
@@ -108,9 +123,9 @@ impl RunCore {
             next_side_effect_seq: 1,
             next_child_seq: 1,
             next_external_seq: 1,
-            requests: Vec::new(),
-            activity_results: SeqMap::new(),
-            timer_results: SeqMap::new(),
+            requests,
+            activity_results,
+            timer_results,
             child_starts: SeqMap::new(),
             child_results: SeqMap::new(),
             external_results: SeqMap::new(),
@@ -119,6 +134,19 @@ impl RunCore {
             recorded_side_effects: BTreeMap::new(),
             progress: 0,
         }
+    }
+
+    /// Takes the core's reusable buffers, emptied, for a later run's core.
+    pub(crate) fn take_buffers(&mut self) -> CoreBuffers {
+        let mut buffers = CoreBuffers {
+            requests: std::mem::take(&mut self.requests),
+            activity_results: std::mem::take(&mut self.activity_results),
+            timer_results: std::mem::take(&mut self.timer_results),
+        };
+        buffers.requests.clear();
+        buffers.activity_results.clear();
+        buffers.timer_results.clear();
+        buffers
     }
 
     pub(crate) fn next_activity_seq(&mut self) -> u32 {
@@ -256,7 +284,7 @@ mod tests {
             attempt: 1,
             first_execution_run_id: RunId::new("run-1"),
         };
-        let mut core = RunCore::new(info, RunId::new("run-1"));
+        let mut core = RunCore::new(info, RunId::new("run-1"), CoreBuffers::default());
         // splitmix64 over FNV-1a("run-1"), stepped by the golden ratio.
         assert_eq!(core.next_random(), 1_765_330_518_796_435_643);
         assert_eq!(core.next_random(), 11_295_924_916_494_313_386);
