@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 pub(crate) struct RunCache {
     capacity: usize,
     tick: u64,
-    /// Boxed: an instance is a few hundred bytes, moved on every take and put.
+    /// Boxed: an instance is a few hundred bytes, moved when the map grows.
     runs: LookupMap<WorkflowExecution, (u64, Box<RunInstance>)>,
     /// The cached runs by last-use tick (ticks are unique), oldest first.
     by_tick: BTreeMap<u64, WorkflowExecution>,
@@ -28,10 +28,17 @@ impl RunCache {
         }
     }
 
-    /// Removes and returns the cached run, if any.
-    pub(crate) fn take(&mut self, execution: &WorkflowExecution) -> Option<Box<RunInstance>> {
-        let (tick, run) = self.runs.remove(execution)?;
-        self.by_tick.remove(&tick);
+    /// The cached run, if any, now the most recently used (it keeps its
+    /// tick if it already was).
+    pub(crate) fn get_mut(&mut self, execution: &WorkflowExecution) -> Option<&mut RunInstance> {
+        let (tick, run) = self.runs.get_mut(execution)?;
+        if *tick != self.tick {
+            self.tick += 1;
+            if let Some(key) = self.by_tick.remove(tick) {
+                self.by_tick.insert(self.tick, key);
+            }
+            *tick = self.tick;
+        }
         Some(run)
     }
 
@@ -55,7 +62,9 @@ impl RunCache {
 
     /// Drops the cached run, if any.
     pub(crate) fn evict(&mut self, execution: &WorkflowExecution) {
-        self.take(execution);
+        if let Some((tick, _)) = self.runs.remove(execution) {
+            self.by_tick.remove(&tick);
+        }
     }
 
     /// How many runs are cached.

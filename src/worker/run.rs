@@ -2,21 +2,24 @@
 //! command machines, and the walk over history that drives it. The same
 //! walk serves a fresh run, a cached run fed only new events, and a full
 //! replay: events are consumed in order; command events are matched
-//! against the commands the code produced; other events become jobs; and
-//! each WorkflowTaskStarted that was completed (or is the last event) is an
-//! activation where the code runs.
+//! against the commands the code produced; other events become jobs,
+//! applied to the shared state at once (the code sees them when it next
+//! runs); and each WorkflowTaskStarted that was completed (or is the last
+//! event) is an activation where the code runs.
 
 use super::activation::{closing_command, poll_workflow, Job};
 use super::machines::*;
 use super::replay::ReplayError;
 use crate::model::*;
 use crate::workflow::core::{
-    CodeRequest, RunCore, WorkflowInfo, SIDE_EFFECT_DATA, SIDE_EFFECT_MARKER, SIDE_EFFECT_SEQ,
+    CodeRequest, CoreBuffers, RunCore, WorkflowInfo, SIDE_EFFECT_DATA, SIDE_EFFECT_MARKER,
+    SIDE_EFFECT_SEQ,
 };
 use crate::workflow::registry::WorkflowFuture;
+use crate::workflow::seq_map::SeqMap;
 use crate::workflow::{Registry, WfContext, WfResult};
-use std::cell::RefCell;
-use std::collections::{BTreeMap, VecDeque};
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
 use std::rc::Rc;
 use std::task::Poll;
 
@@ -30,16 +33,16 @@ pub(crate) struct RunInstance {
     future: Option<WorkflowFuture>,
     result: Option<WfResult>,
     machines: Vec<Machine>,
-    activity_machines: BTreeMap<u32, usize>,
-    timer_machines: BTreeMap<u32, usize>,
+    /// Activity sequence number → machine.
+    activity_machines: SeqMap<usize>,
+    /// Timer sequence number → machine.
+    timer_machines: SeqMap<usize>,
     /// Command event id (ActivityTaskScheduled, TimerStarted) → machine.
-    by_event_id: BTreeMap<i64, usize>,
-    /// Commands sent whose events have not been seen yet, in order.
+    /// Sorted by event id: command events are matched in history order.
+    by_event_id: Vec<(i64, usize)>,
+    /// Commands produced (with their machines) whose events have not been
+    /// seen yet, in order. Empty whenever an activation starts.
     unmatched: VecDeque<(usize, Command)>,
-    jobs: Vec<Job>,
-    /// Scratch for the commands one activation produces (empty between
-    /// activations; kept to reuse its allocation).
-    produced: Vec<(usize, Command)>,
     last_event_id: i64,
     /// Sabotage `replay_ignores_activity_type`: a recorded activity of
     /// another type matches the code's command if the activity id does.
@@ -85,8 +88,12 @@ impl RunInstance {
             attempt: *attempt,
             first_execution_run_id: first_execution_run_id.clone(),
         };
-        let seed = crate::workflow::core::stable_hash(original_execution_run_id.as_str());
-        let core = Rc::new(RefCell::new(RunCore::new(info, seed)));
+        let spare = Spare::take();
+        let core = Rc::new(RefCell::new(RunCore::new(
+            info,
+            original_execution_run_id.clone(),
+            spare.core,
+        )));
         let ctx = WfContext::new(core.clone());
         let future = super::panics::catch_user_panic(|| {
             registry.instantiate(workflow_type.as_str(), ctx, input.clone())
@@ -97,13 +104,11 @@ impl RunInstance {
             core,
             future: Some(future),
             result: None,
-            machines: Vec::new(),
-            activity_machines: BTreeMap::new(),
-            timer_machines: BTreeMap::new(),
-            by_event_id: BTreeMap::new(),
-            unmatched: VecDeque::new(),
-            jobs: Vec::new(),
-            produced: Vec::new(),
+            machines: spare.machines,
+            activity_machines: spare.activity_machines,
+            timer_machines: spare.timer_machines,
+            by_event_id: spare.by_event_id,
+            unmatched: spare.unmatched,
             last_event_id: 0,
             ignore_activity_type: false,
         })
@@ -148,7 +153,7 @@ impl RunInstance {
             match &event.attributes {
                 EventAttributes::WorkflowTaskStarted { .. } => {
                     match events.get(index + 1).map(Event::event_type) {
-                        None => answer = Some(self.activate(event, &[])?),
+                        None => answer = Some(self.answer(event)?),
                         Some(EventType::WorkflowTaskCompleted) => {
                             self.activate(event, &events[index + 1..])?;
                         }
@@ -167,13 +172,13 @@ impl RunInstance {
                 EventAttributes::WorkflowExecutionSignaled {
                     signal_name, input, ..
                 } => {
-                    self.jobs.push(Job::Signal {
+                    self.apply(Job::Signal {
                         name: signal_name.clone(),
                         input: input.clone(),
                     });
                 }
                 EventAttributes::WorkflowExecutionCancelRequested { .. } => {
-                    self.jobs.push(Job::CancelRequested)
+                    self.apply(Job::CancelRequested)
                 }
                 EventAttributes::ActivityTaskStarted {
                     scheduled_event_id, ..
@@ -245,7 +250,7 @@ impl RunInstance {
 
     /// Hands a non-command event to the machine of the command event it refers to.
     fn route(&mut self, event: &Event, command_event_id: i64) -> Result<(), ReplayError> {
-        let Some(&machine) = self.by_event_id.get(&command_event_id) else {
+        let Some(machine) = self.machine_of_event(command_event_id) else {
             return Err(ReplayError::MalformedHistory(format!(
                 "event {} ({}) refers to event {command_event_id}, which started no activity, timer, child or external request of this code",
                 event.event_id,
@@ -260,9 +265,18 @@ impl RunInstance {
             ))
         })?;
         if let Some(resolution) = resolution {
-            self.jobs.push(Job::Resolve(resolution));
+            self.apply(Job::Resolve(resolution));
         }
         Ok(())
+    }
+
+    /// The machine whose command event is `event_id`.
+    fn machine_of_event(&self, event_id: i64) -> Option<usize> {
+        let index = self
+            .by_event_id
+            .binary_search_by_key(&event_id, |&(id, _)| id)
+            .ok()?;
+        Some(self.by_event_id[index].1)
     }
 
     /// Switches on sabotage `replay_ignores_activity_type` for this run.
@@ -295,7 +309,7 @@ impl RunInstance {
             _ => event,
         };
         self.machines[machine]
-            .on_command_event(event)
+            .on_command_event(event, &command)
             .map_err(|_| {
                 nondeterminism(event, describe_command(&command), describe_event(event))
             })?;
@@ -307,7 +321,7 @@ impl RunInstance {
                 | EventType::SignalExternalWorkflowExecutionInitiated
                 | EventType::RequestCancelExternalWorkflowExecutionInitiated
         ) {
-            self.by_event_id.insert(event.event_id, machine);
+            self.by_event_id.push((event.event_id, machine));
         }
         Ok(())
     }
@@ -324,62 +338,73 @@ impl RunInstance {
         }
     }
 
+    /// Runs the code for the task being answered, started by `started`:
+    /// the commands it produced, to send.
+    fn answer(&mut self, started: &Event) -> Result<Vec<Command>, ReplayError> {
+        let first_new = self.unmatched.len();
+        self.activate(started, &[])?;
+        Ok(self
+            .unmatched
+            .range(first_new..)
+            .map(|(_, command)| command.clone())
+            .collect())
+    }
+
     /// Runs the code for the task started by `started`; `completion` holds
     /// the recorded events from its WorkflowTaskCompleted on (empty for the
-    /// task being answered). Returns the commands produced, which then await
-    /// their events.
-    fn activate(
-        &mut self,
-        started: &Event,
-        completion: &[Event],
-    ) -> Result<Vec<Command>, ReplayError> {
+    /// task being answered). The commands produced await their events in
+    /// `unmatched`.
+    fn activate(&mut self, started: &Event, completion: &[Event]) -> Result<(), ReplayError> {
         {
             let mut core = self.core.borrow_mut();
             core.now = started.event_time;
-            core.recorded_side_effects = recorded_side_effects(completion);
-            for job in self.jobs.drain(..) {
-                job.apply(&mut core);
+            if !core.recorded_side_effects.is_empty() {
+                core.recorded_side_effects.clear();
             }
+            core.recorded_side_effects
+                .extend(recorded_side_effects(completion));
         }
-        let mut produced = std::mem::take(&mut self.produced);
         for _ in 0..MAX_POLLS_PER_ACTIVATION {
             let Some(future) = self.future.as_mut() else {
-                break;
+                return Ok(());
             };
             let progress_before = self.core.borrow().progress;
             let poll = poll_workflow(future.as_mut()).map_err(ReplayError::WorkflowPanicked)?;
-            let requests = std::mem::take(&mut self.core.borrow_mut().requests);
-            let had_requests = !requests.is_empty();
-            for request in requests {
-                self.handle_request(request, &mut produced);
-            }
+            let had_requests = self.handle_requests();
             if let Poll::Ready(result) = poll {
                 self.future = None;
                 let command = closing_command(&result);
                 self.result = Some(result);
-                let id = self.add_machine(Machine::Close(CloseMachine::new(command.clone())));
-                produced.push((id, command));
-                break;
+                self.add_command(Machine::Close(CloseMachine::new()), command);
+                return Ok(());
             }
             if !had_requests && self.core.borrow().progress == progress_before {
-                return Ok(self.await_events_of(produced));
+                return Ok(());
             }
         }
-        if self.future.is_some() {
-            return Err(ReplayError::WorkflowPanicked(format!(
-                "workflow code kept making progress for {MAX_POLLS_PER_ACTIVATION} polls in one workflow task"
-            )));
-        }
-        Ok(self.await_events_of(produced))
+        Err(ReplayError::WorkflowPanicked(format!(
+            "workflow code kept making progress for {MAX_POLLS_PER_ACTIVATION} polls in one workflow task"
+        )))
     }
 
-    /// The commands an activation produced, which from now on await their
-    /// events; gives the scratch buffer back.
-    fn await_events_of(&mut self, mut produced: Vec<(usize, Command)>) -> Vec<Command> {
-        let commands = produced.iter().map(|(_, c)| c.clone()).collect();
-        self.unmatched.extend(produced.drain(..));
-        self.produced = produced;
-        commands
+    /// Handles the requests the code queued during a poll, in order, and
+    /// gives their buffer back to the core for the next poll. Whether there were any.
+    fn handle_requests(&mut self) -> bool {
+        let mut requests = std::mem::take(&mut self.core.borrow_mut().requests);
+        let had_requests = !requests.is_empty();
+        for request in requests.drain(..) {
+            self.handle_request(request);
+        }
+        // Only workflow code queues requests, and it does not run here.
+        self.core.borrow_mut().requests = requests;
+        had_requests
+    }
+
+    /// Adds the machine of a command the code produced; the command awaits its event.
+    fn add_command(&mut self, machine: Machine, command: Command) -> usize {
+        let id = self.add_machine(machine);
+        self.unmatched.push_back((id, command));
+        id
     }
 
     fn add_machine(&mut self, machine: Machine) -> usize {
@@ -388,13 +413,12 @@ impl RunInstance {
     }
 
     /// Turns one request of the code into a machine and its command.
-    fn handle_request(&mut self, request: CodeRequest, produced: &mut Vec<(usize, Command)>) {
+    fn handle_request(&mut self, request: CodeRequest) {
         match request {
             CodeRequest::ScheduleActivity { seq, options } => {
                 let (machine, command) = ActivityMachine::new(seq, options);
-                let id = self.add_machine(Machine::Activity(machine));
+                let id = self.add_command(Machine::Activity(machine), command);
                 self.activity_machines.insert(seq, id);
-                produced.push((id, command));
             }
             CodeRequest::StartTimer {
                 seq,
@@ -402,29 +426,28 @@ impl RunInstance {
                 duration,
             } => {
                 let (machine, command) = TimerMachine::new(seq, timer_id, duration);
-                let id = self.add_machine(Machine::Timer(machine));
+                let id = self.add_command(Machine::Timer(machine), command);
                 self.timer_machines.insert(seq, id);
-                produced.push((id, command));
             }
             CodeRequest::CancelActivity { seq } => {
-                let Some(&id) = self.activity_machines.get(&seq) else {
+                let Some(&id) = self.activity_machines.get(seq) else {
                     return;
                 };
                 let Machine::Activity(machine) = &mut self.machines[id] else {
                     return;
                 };
                 let effect = machine.request_cancel();
-                self.apply_cancel(id, effect, produced);
+                self.apply_cancel(id, effect);
             }
             CodeRequest::CancelTimer { seq } => {
-                let Some(&id) = self.timer_machines.get(&seq) else {
+                let Some(&id) = self.timer_machines.get(seq) else {
                     return;
                 };
                 let Machine::Timer(machine) = &mut self.machines[id] else {
                     return;
                 };
                 let effect = machine.request_cancel();
-                self.apply_cancel(id, effect, produced);
+                self.apply_cancel(id, effect);
             }
             CodeRequest::RecordMarker {
                 marker_name,
@@ -435,56 +458,122 @@ impl RunInstance {
                     details,
                     failure: None,
                 };
-                let id = self.add_machine(Machine::Marker(MarkerMachine::new(command.clone())));
-                produced.push((id, command));
+                self.add_command(Machine::Marker(MarkerMachine::new()), command);
             }
             CodeRequest::StartChild { seq, options } => {
                 let (machine, command) = ChildMachine::new(seq, options);
-                let id = self.add_machine(Machine::Child(machine));
-                produced.push((id, command));
+                self.add_command(Machine::Child(machine), command);
             }
             CodeRequest::External { seq, command } => {
-                let machine = ExternalMachine::new(seq, command.clone());
-                let id = self.add_machine(Machine::External(machine));
-                produced.push((id, command));
+                let machine = ExternalMachine::new(seq, &command);
+                self.add_command(Machine::External(machine), command);
             }
             CodeRequest::UpsertMemo(upserted_memo) => {
-                let id = self.add_machine(Machine::Properties(PropertiesMachine::new()));
-                produced.push((id, Command::ModifyWorkflowProperties { upserted_memo }));
+                let command = Command::ModifyWorkflowProperties { upserted_memo };
+                self.add_command(Machine::Properties(PropertiesMachine::new()), command);
             }
         }
     }
 
-    fn apply_cancel(
-        &mut self,
-        id: usize,
-        effect: CancelEffect,
-        produced: &mut Vec<(usize, Command)>,
-    ) {
+    /// Carries out a cancellation the code requested. A command dropped
+    /// unsent was produced in this activation (earlier ones are matched).
+    fn apply_cancel(&mut self, id: usize, effect: CancelEffect) {
         let resolution = match effect {
             CancelEffect::Nothing => return,
             CancelEffect::DropCommand(resolution) => {
-                produced.retain(|(machine, _)| *machine != id);
+                self.unmatched.retain(|(machine, _)| *machine != id);
                 resolution
             }
             CancelEffect::SendCommand(command, resolution) => {
-                produced.push((id, command));
+                self.unmatched.push_back((id, command));
                 resolution
             }
         };
-        Job::Resolve(resolution).apply(&mut self.core.borrow_mut());
+        self.apply(Job::Resolve(resolution));
     }
+
+    /// Makes a job visible to the code.
+    fn apply(&self, job: Job) {
+        job.apply(&mut self.core.borrow_mut());
+    }
+}
+
+impl Drop for RunInstance {
+    /// Keeps the instance's buffers, emptied, for the next instance on this
+    /// thread (unless they grew large).
+    fn drop(&mut self) {
+        let mut spare = Spare {
+            machines: std::mem::take(&mut self.machines),
+            activity_machines: std::mem::take(&mut self.activity_machines),
+            timer_machines: std::mem::take(&mut self.timer_machines),
+            by_event_id: std::mem::take(&mut self.by_event_id),
+            unmatched: std::mem::take(&mut self.unmatched),
+            core: match self.core.try_borrow_mut() {
+                Ok(mut core) => core.take_buffers(),
+                Err(_) => CoreBuffers::default(),
+            },
+        };
+        if spare.machines.capacity() <= MAX_SPARE_MACHINES {
+            spare.clear();
+            spare.keep();
+        }
+    }
+}
+
+/// The growable buffers of a dropped instance and of its core, emptied:
+/// the replays of one history after another (the replay checker) reuse
+/// them instead of allocating their own.
+#[derive(Default)]
+struct Spare {
+    machines: Vec<Machine>,
+    activity_machines: SeqMap<usize>,
+    timer_machines: SeqMap<usize>,
+    by_event_id: Vec<(i64, usize)>,
+    unmatched: VecDeque<(usize, Command)>,
+    core: CoreBuffers,
+}
+
+impl Spare {
+    /// The kept buffers, or new ones.
+    fn take() -> Spare {
+        SPARE
+            .try_with(Cell::take)
+            .ok()
+            .flatten()
+            .unwrap_or_default()
+    }
+
+    /// Keeps these buffers for the next instance (unless the thread is ending).
+    fn keep(self) {
+        // Nothing to keep them for once the thread-local is gone.
+        let _ = SPARE.try_with(|kept| kept.set(Some(self)));
+    }
+
+    fn clear(&mut self) {
+        self.machines.clear();
+        self.activity_machines.clear();
+        self.timer_machines.clear();
+        self.by_event_id.clear();
+        self.unmatched.clear();
+    }
+}
+
+/// Buffers for more machines than this are not kept.
+const MAX_SPARE_MACHINES: usize = 256;
+
+thread_local! {
+    /// The buffers the last dropped instance left, if any.
+    static SPARE: Cell<Option<Spare>> = const { Cell::new(None) };
 }
 
 /// The side-effect values recorded by a completed task, by sequence number:
 /// the MarkerRecorded events among its command events.
-fn recorded_side_effects(completion: &[Event]) -> BTreeMap<u32, Payload> {
-    let Some(completed) = completion.first() else {
-        return BTreeMap::new();
-    };
-    completion[1..]
+fn recorded_side_effects(completion: &[Event]) -> impl Iterator<Item = (u32, Payload)> + '_ {
+    let completed_event_id = completion.first().map(|completed| completed.event_id);
+    completion
         .iter()
-        .take_while(|e| e.attributes.workflow_task_completed_event_id() == Some(completed.event_id))
+        .skip(1)
+        .take_while(move |e| e.attributes.workflow_task_completed_event_id() == completed_event_id)
         .filter_map(|e| match &e.attributes {
             EventAttributes::MarkerRecorded {
                 marker_name,
@@ -499,7 +588,6 @@ fn recorded_side_effects(completion: &[Event]) -> BTreeMap<u32, Payload> {
             }
             _ => None,
         })
-        .collect()
 }
 
 /// Whether `event` is the ActivityTaskCanceled that the Service writes in

@@ -82,7 +82,7 @@ impl WorkflowWorker {
     fn respond(
         &self,
         task: &PollWorkflowTaskQueueResponse,
-        outcome: Result<Vec<Command>, (WorkflowTaskFailedCause, Failure)>,
+        outcome: Result<Vec<Command>, TaskFailure>,
     ) -> Request {
         match outcome {
             Ok(commands) => {
@@ -120,61 +120,90 @@ impl WorkflowWorker {
         self.cache.len()
     }
 
+    /// Answers `task` with the cached run if it can continue with the
+    /// task's history, else with a new run replayed from event 1 (a full
+    /// history is needed then). Keeps the run cached unless it failed or finished.
     fn run_task(
         &mut self,
         task: &PollWorkflowTaskQueueResponse,
-    ) -> Result<Vec<Command>, (WorkflowTaskFailedCause, Failure)> {
+    ) -> Result<Vec<Command>, TaskFailure> {
         let execution = &task.workflow_execution;
-        let cached = self.cache.take(execution);
-        let (mut run, new_events) = match cached.and_then(|run| cached_continuation(run, task)) {
-            Some(continuation) => continuation,
-            None if task.first_event_id != 1 => {
-                return Err((
-                    WorkflowTaskFailedCause::ResetStickyTaskQueue,
-                    Failure::application(
-                        "ResetStickyTaskQueue",
-                        format!("run {execution} is not cached here; a full history is needed"),
-                    ),
-                ))
-            }
-            None => {
-                if task.previous_started_event_id > 0 {
-                    self.replays += 1;
+        if let Some(run) = self.cache.get_mut(execution) {
+            if let Some(new_events) = unseen_events(run, task) {
+                let outcome = answer(run, new_events, task);
+                if outcome.is_err() || run.result().is_some() {
+                    self.cache.evict(execution);
                 }
-                let first = task
-                    .history
-                    .first()
-                    .ok_or_else(|| task_failure(&malformed("the task has no history")))?;
-                let mut run = RunInstance::new(&self.registry, first, Some(execution))
-                    .map_err(|e| task_failure(&e))?;
-                if self.sabotage == Some(Sabotage::ReplayIgnoresActivityType) {
-                    run.ignore_activity_type();
-                }
-                (Box::new(run), &task.history[..])
+                return outcome;
             }
-        };
-        let commands = run.feed(new_events).map_err(|e| task_failure(&e))?;
-        let Some(commands) = commands.filter(|_| run.last_event_id() == task.started_event_id)
-        else {
-            return Err(task_failure(&malformed(&format!(
-                "the history does not end with the task's WorkflowTaskStarted (event {})",
-                task.started_event_id
-            ))));
-        };
-        if run.result().is_none() {
+            self.cache.evict(execution);
+        }
+        if task.first_event_id != 1 {
+            return Err((
+                WorkflowTaskFailedCause::ResetStickyTaskQueue,
+                Failure::application(
+                    "ResetStickyTaskQueue",
+                    format!("run {execution} is not cached here; a full history is needed"),
+                ),
+            ));
+        }
+        let mut run = self.new_run(task)?;
+        let outcome = answer(&mut run, &task.history, task);
+        if outcome.is_ok() && run.result().is_none() {
             self.cache.put(execution.clone(), run);
         }
-        Ok(commands)
+        outcome
+    }
+
+    /// A new instance of the task's run, from event 1 of its history.
+    fn new_run(
+        &mut self,
+        task: &PollWorkflowTaskQueueResponse,
+    ) -> Result<Box<RunInstance>, TaskFailure> {
+        if task.previous_started_event_id > 0 {
+            self.replays += 1;
+        }
+        let first = task
+            .history
+            .first()
+            .ok_or_else(|| task_failure(&malformed("the task has no history")))?;
+        let mut run = RunInstance::new(&self.registry, first, Some(&task.workflow_execution))
+            .map_err(|e| task_failure(&e))?;
+        if self.sabotage == Some(Sabotage::ReplayIgnoresActivityType) {
+            run.ignore_activity_type();
+        }
+        Ok(Box::new(run))
     }
 }
 
-/// The cached run with the events it has not seen, if the task's history
-/// (sticky or full) continues exactly after the cached run's last task,
-/// with that task's completion.
-fn cached_continuation(
-    run: Box<RunInstance>,
+/// Why a workflow task could not be completed.
+type TaskFailure = (WorkflowTaskFailedCause, Failure);
+
+/// Feeds `events` to `run`: the commands answering `task`, whose
+/// WorkflowTaskStarted must be the last event.
+fn answer(
+    run: &mut RunInstance,
+    events: &[Event],
     task: &PollWorkflowTaskQueueResponse,
-) -> Option<(Box<RunInstance>, &[Event])> {
+) -> Result<Vec<Command>, TaskFailure> {
+    let commands = run.feed(events).map_err(|e| task_failure(&e))?;
+    commands
+        .filter(|_| run.last_event_id() == task.started_event_id)
+        .ok_or_else(|| {
+            task_failure(&malformed(&format!(
+                "the history does not end with the task's WorkflowTaskStarted (event {})",
+                task.started_event_id
+            )))
+        })
+}
+
+/// The events of the task's history (sticky or full) that the cached run
+/// has not seen, if the history continues exactly after the run's last
+/// task, with that task's completion.
+fn unseen_events<'t>(
+    run: &RunInstance,
+    task: &'t PollWorkflowTaskQueueResponse,
+) -> Option<&'t [Event]> {
     let seen_in_task = usize::try_from(
         run.last_event_id()
             .checked_sub(task.first_event_id.checked_sub(1)?)?,
@@ -184,7 +213,7 @@ fn cached_continuation(
     match new_events.first().map(|e| &e.attributes) {
         Some(EventAttributes::WorkflowTaskCompleted {
             started_event_id, ..
-        }) if *started_event_id == run.last_event_id() => Some((run, new_events)),
+        }) if *started_event_id == run.last_event_id() => Some(new_events),
         _ => None,
     }
 }
@@ -194,7 +223,7 @@ fn malformed(why: &str) -> ReplayError {
 }
 
 /// The cause and failure of a workflow task the code could not complete.
-fn task_failure(error: &ReplayError) -> (WorkflowTaskFailedCause, Failure) {
+fn task_failure(error: &ReplayError) -> TaskFailure {
     match error {
         ReplayError::Nondeterminism { .. } => (
             WorkflowTaskFailedCause::NonDeterministicError,

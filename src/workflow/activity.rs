@@ -3,6 +3,7 @@
 //! cancels it.
 
 use super::core::CodeRequest;
+use super::names::seq_name;
 use super::WfContext;
 use crate::model::*;
 use std::future::{Future, IntoFuture};
@@ -17,8 +18,17 @@ pub const DEFAULT_START_TO_CLOSE: Duration = Duration::from_secs(10);
 #[must_use = "an activity is scheduled only once awaited or started"]
 pub struct ActivityBuilder {
     ctx: WfContext,
-    options: ScheduleActivity,
-    explicit_id: bool,
+    activity_type: ActivityType,
+    input: Payload,
+    /// `None`: the run's activity sequence number.
+    activity_id: Option<ActivityId>,
+    /// `None`: the run's task queue.
+    task_queue: Option<TaskQueue>,
+    schedule_to_close_timeout: Option<Duration>,
+    schedule_to_start_timeout: Option<Duration>,
+    start_to_close_timeout: Option<Duration>,
+    heartbeat_timeout: Option<Duration>,
+    retry_policy: Option<RetryPolicy>,
 }
 
 impl ActivityBuilder {
@@ -27,84 +37,87 @@ impl ActivityBuilder {
         activity_type: ActivityType,
         input: Payload,
     ) -> ActivityBuilder {
-        let task_queue = ctx.core.borrow().info.task_queue.clone();
-        let options = ScheduleActivity {
-            activity_id: ActivityId::new(""),
+        ActivityBuilder {
+            ctx,
             activity_type,
-            task_queue,
             input,
+            activity_id: None,
+            task_queue: None,
             schedule_to_close_timeout: None,
             schedule_to_start_timeout: None,
             start_to_close_timeout: None,
             heartbeat_timeout: None,
             retry_policy: None,
-        };
-        ActivityBuilder {
-            ctx,
-            options,
-            explicit_id: false,
         }
     }
 
     /// Limits one attempt.
     pub fn start_to_close(mut self, d: Duration) -> Self {
-        self.options.start_to_close_timeout = Some(d);
+        self.start_to_close_timeout = Some(d);
         self
     }
 
     /// Limits all attempts together.
     pub fn schedule_to_close(mut self, d: Duration) -> Self {
-        self.options.schedule_to_close_timeout = Some(d);
+        self.schedule_to_close_timeout = Some(d);
         self
     }
 
     /// Limits the wait in the task queue.
     pub fn schedule_to_start(mut self, d: Duration) -> Self {
-        self.options.schedule_to_start_timeout = Some(d);
+        self.schedule_to_start_timeout = Some(d);
         self
     }
 
     /// Requires a heartbeat at least this often.
     pub fn heartbeat_timeout(mut self, d: Duration) -> Self {
-        self.options.heartbeat_timeout = Some(d);
+        self.heartbeat_timeout = Some(d);
         self
     }
 
     /// Sets the retry policy (default: Temporal's default policy).
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.options.retry_policy = Some(policy);
+        self.retry_policy = Some(policy);
         self
     }
 
     /// Sends the activity to another task queue than the workflow's.
     pub fn task_queue(mut self, queue: impl Into<TaskQueue>) -> Self {
-        self.options.task_queue = queue.into();
+        self.task_queue = Some(queue.into());
         self
     }
 
     /// Sets the activity id (default: the run's activity sequence number, "1", "2", …).
     pub fn activity_id(mut self, id: impl Into<ActivityId>) -> Self {
-        self.options.activity_id = id.into();
-        self.explicit_id = true;
+        self.activity_id = Some(id.into());
         self
     }
 
     /// Schedules the activity and returns a handle to await or cancel it.
-    pub fn start(mut self) -> ActivityHandle {
+    pub fn start(self) -> ActivityHandle {
         let mut core = self.ctx.core.borrow_mut();
         let seq = core.next_activity_seq();
-        if !self.explicit_id {
-            self.options.activity_id = ActivityId::new(seq.to_string());
-        }
-        if self.options.start_to_close_timeout.is_none()
-            && self.options.schedule_to_close_timeout.is_none()
-        {
-            self.options.start_to_close_timeout = Some(DEFAULT_START_TO_CLOSE);
-        }
-        core.requests.push(CodeRequest::ScheduleActivity {
-            seq,
-            options: self.options,
-        });
+        let start_to_close_timeout = match self.start_to_close_timeout {
+            None if self.schedule_to_close_timeout.is_none() => Some(DEFAULT_START_TO_CLOSE),
+            timeout => timeout,
+        };
+        let options = ScheduleActivity {
+            activity_id: self
+                .activity_id
+                .unwrap_or_else(|| ActivityId(seq_name(seq))),
+            activity_type: self.activity_type,
+            task_queue: self
+                .task_queue
+                .unwrap_or_else(|| core.info.task_queue.clone()),
+            input: self.input,
+            schedule_to_close_timeout: self.schedule_to_close_timeout,
+            schedule_to_start_timeout: self.schedule_to_start_timeout,
+            start_to_close_timeout,
+            heartbeat_timeout: self.heartbeat_timeout,
+            retry_policy: self.retry_policy,
+        };
+        core.requests
+            .push(CodeRequest::ScheduleActivity { seq, options });
         drop(core);
         ActivityHandle { ctx: self.ctx, seq }
     }

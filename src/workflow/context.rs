@@ -8,6 +8,7 @@ use super::child::{ChildBuilder, ExternalRequest};
 use super::core::{
     CodeRequest, RunCore, WorkflowInfo, SIDE_EFFECT_DATA, SIDE_EFFECT_MARKER, SIDE_EFFECT_SEQ,
 };
+use super::names::{seq_name, shared_name};
 use super::signal::SignalChannel;
 use super::timer::TimerHandle;
 use super::WfExit;
@@ -33,7 +34,11 @@ impl WfContext {
     /// Starts building an activity invocation; `.await` it (or call
     /// `.start()` for a cancellable handle) to schedule it.
     pub fn activity(&self, activity_type: &str, input: impl Into<Payload>) -> ActivityBuilder {
-        ActivityBuilder::new(self.clone(), ActivityType::new(activity_type), input.into())
+        ActivityBuilder::new(
+            self.clone(),
+            ActivityType(shared_name(activity_type)),
+            input.into(),
+        )
     }
 
     /// Starts building a child workflow of type `workflow_type` with id
@@ -92,7 +97,7 @@ impl WfContext {
         let seq = core.next_timer_seq();
         core.requests.push(CodeRequest::StartTimer {
             seq,
-            timer_id: TimerId::new(seq.to_string()),
+            timer_id: TimerId(seq_name(seq)),
             duration,
         });
         TimerHandle::new(self.clone(), seq)

@@ -4,6 +4,7 @@
 //! requests here; the worker turns requests into commands and history events
 //! into resolutions, so workflow code never sees history directly.
 
+use super::seq_map::SeqMap;
 use crate::model::*;
 use std::collections::{BTreeMap, VecDeque};
 
@@ -65,23 +66,35 @@ pub(crate) const SIDE_EFFECT_DATA: &str = "data";
 /// The detail key holding a side effect's sequence number within the run.
 pub(crate) const SIDE_EFFECT_SEQ: &str = "seq";
 
+/// The buffers of a run's core that a later run's core can reuse: empty,
+/// perhaps with capacity (see [`RunCore::take_buffers`]).
+#[derive(Default)]
+pub(crate) struct CoreBuffers {
+    requests: Vec<CodeRequest>,
+    activity_results: SeqMap<Result<Payload, Failure>>,
+    timer_results: SeqMap<Result<(), Failure>>,
+}
+
 /// Shared run state; see the module doc.
 pub(crate) struct RunCore {
     pub(crate) info: WorkflowInfo,
     pub(crate) now: SimTime,
-    rng_state: u64,
+    /// The run whose id seeds the random stream.
+    random_seed_run: RunId,
+    /// The random stream's state; `None` until the code first asks (most never do).
+    rng_state: Option<u64>,
     next_activity_seq: u32,
     next_timer_seq: u32,
     next_side_effect_seq: u32,
     next_child_seq: u32,
     next_external_seq: u32,
     pub(crate) requests: Vec<CodeRequest>,
-    activity_results: BTreeMap<u32, Result<Payload, Failure>>,
-    timer_results: BTreeMap<u32, Result<(), Failure>>,
+    activity_results: SeqMap<Result<Payload, Failure>>,
+    timer_results: SeqMap<Result<(), Failure>>,
     /// Child starts as they resolve; kept (not taken) so it can be awaited again.
-    child_starts: BTreeMap<u32, Result<WorkflowExecution, Failure>>,
-    child_results: BTreeMap<u32, Result<Payload, Failure>>,
-    external_results: BTreeMap<u32, Result<(), Failure>>,
+    child_starts: SeqMap<Result<WorkflowExecution, Failure>>,
+    child_results: SeqMap<Result<Payload, Failure>>,
+    external_results: SeqMap<Result<(), Failure>>,
     signals: BTreeMap<String, VecDeque<Payload>>,
     cancel_requested: bool,
     /// Side-effect values recorded in the history of the task being replayed, by sequence.
@@ -91,27 +104,49 @@ pub(crate) struct RunCore {
 }
 
 impl RunCore {
-    pub(crate) fn new(info: WorkflowInfo, random_seed: u64) -> RunCore {
+    /// The state of a run that `info` names, whose random stream is seeded
+    /// by `random_seed_run` (the chain's original run: the same on every
+    /// replay), starting from `buffers` (empty, perhaps with capacity).
+    pub(crate) fn new(info: WorkflowInfo, random_seed_run: RunId, buffers: CoreBuffers) -> RunCore {
+        let CoreBuffers {
+            requests,
+            activity_results,
+            timer_results,
+        } = buffers;
         RunCore {
             info,
             now: SimTime::ZERO,
-            rng_state: random_seed,
+            random_seed_run,
+            rng_state: None,
             next_activity_seq: 1,
             next_timer_seq: 1,
             next_side_effect_seq: 1,
             next_child_seq: 1,
             next_external_seq: 1,
-            requests: Vec::new(),
-            activity_results: BTreeMap::new(),
-            timer_results: BTreeMap::new(),
-            child_starts: BTreeMap::new(),
-            child_results: BTreeMap::new(),
-            external_results: BTreeMap::new(),
+            requests,
+            activity_results,
+            timer_results,
+            child_starts: SeqMap::new(),
+            child_results: SeqMap::new(),
+            external_results: SeqMap::new(),
             signals: BTreeMap::new(),
             cancel_requested: false,
             recorded_side_effects: BTreeMap::new(),
             progress: 0,
         }
+    }
+
+    /// Takes the core's reusable buffers, emptied, for a later run's core.
+    pub(crate) fn take_buffers(&mut self) -> CoreBuffers {
+        let mut buffers = CoreBuffers {
+            requests: std::mem::take(&mut self.requests),
+            activity_results: std::mem::take(&mut self.activity_results),
+            timer_results: std::mem::take(&mut self.timer_results),
+        };
+        buffers.requests.clear();
+        buffers.activity_results.clear();
+        buffers.timer_results.clear();
+        buffers
     }
 
     pub(crate) fn next_activity_seq(&mut self) -> u32 {
@@ -158,7 +193,7 @@ impl RunCore {
     }
 
     pub(crate) fn child_start(&self, seq: u32) -> Option<Result<WorkflowExecution, Failure>> {
-        self.child_starts.get(&seq).cloned()
+        self.child_starts.get(seq).cloned()
     }
 
     pub(crate) fn resolve_child_result(&mut self, seq: u32, result: Result<Payload, Failure>) {
@@ -167,7 +202,7 @@ impl RunCore {
     }
 
     pub(crate) fn take_child_result(&mut self, seq: u32) -> Option<Result<Payload, Failure>> {
-        self.child_results.remove(&seq)
+        self.child_results.remove(seq)
     }
 
     pub(crate) fn resolve_external(&mut self, seq: u32, result: Result<(), Failure>) {
@@ -176,13 +211,16 @@ impl RunCore {
     }
 
     pub(crate) fn take_external_result(&mut self, seq: u32) -> Option<Result<(), Failure>> {
-        self.external_results.remove(&seq)
+        self.external_results.remove(seq)
     }
 
     /// The next value of the run's deterministic random stream.
     pub(crate) fn next_random(&mut self) -> u64 {
-        self.rng_state = self.rng_state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        splitmix64(self.rng_state)
+        let state = self
+            .rng_state
+            .get_or_insert_with(|| stable_hash(self.random_seed_run.as_str()));
+        *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        splitmix64(*state)
     }
 
     pub(crate) fn resolve_activity(&mut self, seq: u32, result: Result<Payload, Failure>) {
@@ -191,7 +229,7 @@ impl RunCore {
     }
 
     pub(crate) fn take_activity_result(&mut self, seq: u32) -> Option<Result<Payload, Failure>> {
-        self.activity_results.remove(&seq)
+        self.activity_results.remove(seq)
     }
 
     pub(crate) fn resolve_timer(&mut self, seq: u32, result: Result<(), Failure>) {
@@ -200,7 +238,7 @@ impl RunCore {
     }
 
     pub(crate) fn take_timer_result(&mut self, seq: u32) -> Option<Result<(), Failure>> {
-        self.timer_results.remove(&seq)
+        self.timer_results.remove(seq)
     }
 
     pub(crate) fn deliver_signal(&mut self, name: &str, input: Payload) {
@@ -226,8 +264,29 @@ impl RunCore {
 }
 
 /// A fixed hash of a string (FNV-1a), used to seed a run's random stream.
-pub(crate) fn stable_hash(text: &str) -> u64 {
+fn stable_hash(text: &str) -> u64 {
     text.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
         (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_random_stream_is_seeded_by_the_original_run_id() {
+        let info = WorkflowInfo {
+            workflow_id: WorkflowId::new("w"),
+            run_id: RunId::new("run-2"),
+            workflow_type: WorkflowType::new("t"),
+            task_queue: TaskQueue::new("q"),
+            attempt: 1,
+            first_execution_run_id: RunId::new("run-1"),
+        };
+        let mut core = RunCore::new(info, RunId::new("run-1"), CoreBuffers::default());
+        // splitmix64 over FNV-1a("run-1"), stepped by the golden ratio.
+        assert_eq!(core.next_random(), 1_765_330_518_796_435_643);
+        assert_eq!(core.next_random(), 11_295_924_916_494_313_386);
+    }
 }

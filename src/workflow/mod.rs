@@ -15,7 +15,9 @@ mod combinators;
 mod context;
 pub(crate) mod core;
 pub mod library;
+mod names;
 pub(crate) mod registry;
+pub(crate) mod seq_map;
 mod signal;
 mod timer;
 

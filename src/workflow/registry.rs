@@ -2,8 +2,8 @@
 //! looked up by their registered names.
 
 use super::{library, ActivityContext, WfContext, WfResult};
+use crate::lookup::LookupMap;
 use crate::model::{Failure, Payload};
-use std::collections::BTreeMap;
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
@@ -15,20 +15,28 @@ type WorkflowFn = Rc<dyn Fn(WfContext, Payload) -> WorkflowFuture>;
 pub type ActivityFn = fn(&ActivityContext, Payload) -> Result<Payload, Failure>;
 
 /// Workflow and activity definitions by name. Cloning is cheap (definitions
-/// are shared).
+/// are shared). Looked up once per run and per activity attempt, so by hash;
+/// names are listed sorted.
 #[derive(Default, Clone)]
 pub struct Registry {
-    workflows: BTreeMap<String, WorkflowFn>,
-    activities: BTreeMap<String, ActivityFn>,
+    workflows: LookupMap<String, WorkflowFn>,
+    activities: LookupMap<String, ActivityFn>,
 }
 
 impl std::fmt::Debug for Registry {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Registry")
-            .field("workflows", &self.workflows.keys().collect::<Vec<_>>())
-            .field("activities", &self.activities.keys().collect::<Vec<_>>())
+            .field("workflows", &self.workflow_names())
+            .field("activities", &sorted_names(&self.activities))
             .finish()
     }
+}
+
+/// The keys of `map`, sorted.
+fn sorted_names<V>(map: &LookupMap<String, V>) -> Vec<&str> {
+    let mut names: Vec<&str> = map.keys().map(String::as_str).collect();
+    names.sort_unstable();
+    names
 }
 
 impl Registry {
@@ -83,7 +91,7 @@ impl Registry {
 
     /// The registered workflow names, sorted.
     pub fn workflow_names(&self) -> Vec<&str> {
-        self.workflows.keys().map(String::as_str).collect()
+        sorted_names(&self.workflows)
     }
 
     /// Creates the (not yet polled) future of a run of workflow `name`.

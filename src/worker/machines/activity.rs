@@ -26,7 +26,6 @@ enum State {
 /// One activity invocation of workflow code.
 pub(crate) struct ActivityMachine {
     seq: u32,
-    command: Command,
     activity_id: ActivityId,
     activity_type: ActivityType,
     state: State,
@@ -35,22 +34,20 @@ pub(crate) struct ActivityMachine {
 impl ActivityMachine {
     /// The machine of a ScheduleActivityTask command; returns it with the command to send.
     pub(crate) fn new(seq: u32, options: ScheduleActivity) -> (ActivityMachine, Command) {
-        let activity_id = options.activity_id.clone();
-        let activity_type = options.activity_type.clone();
-        let command = Command::ScheduleActivityTask(options);
-        (
-            ActivityMachine {
-                seq,
-                command: command.clone(),
-                activity_id,
-                activity_type,
-                state: State::Created,
-            },
-            command,
-        )
+        let machine = ActivityMachine {
+            seq,
+            activity_id: options.activity_id.clone(),
+            activity_type: options.activity_type.clone(),
+            state: State::Created,
+        };
+        (machine, Command::ScheduleActivityTask(options))
     }
 
-    pub(crate) fn on_command_event(&mut self, event: &Event) -> Result<(), Rejection> {
+    pub(crate) fn on_command_event(
+        &mut self,
+        event: &Event,
+        command: &Command,
+    ) -> Result<(), Rejection> {
         match (&event.attributes, self.state) {
             (EventAttributes::ActivityTaskScheduled(scheduled), State::Created)
                 if scheduled.activity_id == self.activity_id
@@ -74,11 +71,7 @@ impl ActivityMachine {
                 };
                 Ok(())
             }
-            (_, State::CancelCreated { scheduled_event_id }) => Err(unexpected(
-                &describe_command(&Command::RequestCancelActivityTask { scheduled_event_id }),
-                event,
-            )),
-            _ => Err(unexpected(&describe_command(&self.command), event)),
+            _ => Err(unexpected(&describe_command(command), event)),
         }
     }
 

@@ -18,7 +18,6 @@ enum State {
 /// One child workflow of workflow code.
 pub(crate) struct ChildMachine {
     seq: u32,
-    command: Command,
     workflow_id: WorkflowId,
     workflow_type: WorkflowType,
     state: State,
@@ -31,14 +30,16 @@ impl ChildMachine {
             seq,
             workflow_id: options.workflow_id.clone(),
             workflow_type: options.workflow_type.clone(),
-            command: Command::StartChildWorkflowExecution(options),
             state: State::Created,
         };
-        let command = machine.command.clone();
-        (machine, command)
+        (machine, Command::StartChildWorkflowExecution(options))
     }
 
-    pub(crate) fn on_command_event(&mut self, event: &Event) -> Result<(), Rejection> {
+    pub(crate) fn on_command_event(
+        &mut self,
+        event: &Event,
+        command: &Command,
+    ) -> Result<(), Rejection> {
         match (&event.attributes, self.state) {
             (EventAttributes::StartChildWorkflowExecutionInitiated(initiated), State::Created)
                 if initiated.workflow_id == self.workflow_id
@@ -47,7 +48,7 @@ impl ChildMachine {
                 self.state = State::Initiated;
                 Ok(())
             }
-            _ => Err(unexpected(&describe_command(&self.command), event)),
+            _ => Err(unexpected(&describe_command(command), event)),
         }
     }
 

@@ -7,25 +7,25 @@ use crate::model::*;
 
 /// The command that closes the run.
 pub(crate) struct CloseMachine {
-    command: Command,
     recorded: bool,
 }
 
 impl CloseMachine {
     /// The machine of a closing command.
-    pub(crate) fn new(command: Command) -> CloseMachine {
-        CloseMachine {
-            command,
-            recorded: false,
-        }
+    pub(crate) fn new() -> CloseMachine {
+        CloseMachine { recorded: false }
     }
 
-    pub(crate) fn on_command_event(&mut self, event: &Event) -> Result<(), Rejection> {
-        if event.event_type() == self.command.event_type() && !self.recorded {
+    pub(crate) fn on_command_event(
+        &mut self,
+        event: &Event,
+        command: &Command,
+    ) -> Result<(), Rejection> {
+        if event.event_type() == command.event_type() && !self.recorded {
             self.recorded = true;
             Ok(())
         } else {
-            Err(unexpected(&describe_command(&self.command), event))
+            Err(unexpected(&describe_command(command), event))
         }
     }
 }

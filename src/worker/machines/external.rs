@@ -16,23 +16,37 @@ enum State {
 /// One external signal or cancel request of workflow code.
 pub(crate) struct ExternalMachine {
     seq: u32,
-    command: Command,
+    /// A signal (else a cancel request).
+    signal: bool,
     state: State,
 }
 
 impl ExternalMachine {
-    /// The machine of a SignalExternal or RequestCancelExternal command.
-    pub(crate) fn new(seq: u32, command: Command) -> ExternalMachine {
+    /// The machine of `command`, a SignalExternal or RequestCancelExternal command.
+    pub(crate) fn new(seq: u32, command: &Command) -> ExternalMachine {
         ExternalMachine {
             seq,
-            command,
+            signal: matches!(command, Command::SignalExternalWorkflowExecution { .. }),
             state: State::Created,
         }
     }
 
-    pub(crate) fn on_command_event(&mut self, event: &Event) -> Result<(), Rejection> {
+    /// The name of the machine's command.
+    fn command_name(&self) -> &'static str {
+        if self.signal {
+            "SignalExternalWorkflowExecution"
+        } else {
+            "RequestCancelExternalWorkflowExecution"
+        }
+    }
+
+    pub(crate) fn on_command_event(
+        &mut self,
+        event: &Event,
+        command: &Command,
+    ) -> Result<(), Rejection> {
         use EventAttributes as A;
-        let matches = match (&self.command, &event.attributes) {
+        let matches = match (command, &event.attributes) {
             (
                 Command::SignalExternalWorkflowExecution {
                     workflow_execution,
@@ -57,7 +71,7 @@ impl ExternalMachine {
             _ => false,
         };
         if !matches || self.state != State::Created {
-            return Err(unexpected(&describe_command(&self.command), event));
+            return Err(unexpected(&describe_command(command), event));
         }
         self.state = State::Initiated;
         Ok(())
@@ -68,14 +82,11 @@ impl ExternalMachine {
         if self.state != State::Initiated {
             return Err(format!(
                 "{} does not accept {} now",
-                self.command.name(),
+                self.command_name(),
                 event.event_type().name()
             ));
         }
-        let signal = matches!(
-            self.command,
-            Command::SignalExternalWorkflowExecution { .. }
-        );
+        let signal = self.signal;
         let result = match &event.attributes {
             A::ExternalWorkflowExecutionSignaled { .. } if signal => Ok(()),
             A::ExternalWorkflowExecutionCancelRequested { .. } if !signal => Ok(()),
@@ -91,7 +102,7 @@ impl ExternalMachine {
             _ => {
                 return Err(format!(
                     "{} does not accept {}",
-                    self.command.name(),
+                    self.command_name(),
                     event.event_type().name()
                 ))
             }

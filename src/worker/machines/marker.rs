@@ -7,26 +7,26 @@ use crate::model::*;
 
 /// One RecordMarker command.
 pub(crate) struct MarkerMachine {
-    command: Command,
     recorded: bool,
 }
 
 impl MarkerMachine {
     /// The machine of a RecordMarker command.
-    pub(crate) fn new(command: Command) -> MarkerMachine {
-        MarkerMachine {
-            command,
-            recorded: false,
-        }
+    pub(crate) fn new() -> MarkerMachine {
+        MarkerMachine { recorded: false }
     }
 
-    pub(crate) fn on_command_event(&mut self, event: &Event) -> Result<(), Rejection> {
+    pub(crate) fn on_command_event(
+        &mut self,
+        event: &Event,
+        command: &Command,
+    ) -> Result<(), Rejection> {
         let Command::RecordMarker {
             marker_name: wanted,
             ..
-        } = &self.command
+        } = command
         else {
-            return Err(unexpected(&describe_command(&self.command), event));
+            return Err(unexpected(&describe_command(command), event));
         };
         match &event.attributes {
             EventAttributes::MarkerRecorded { marker_name, .. }
@@ -35,7 +35,7 @@ impl MarkerMachine {
                 self.recorded = true;
                 Ok(())
             }
-            _ => Err(unexpected(&describe_command(&self.command), event)),
+            _ => Err(unexpected(&describe_command(command), event)),
         }
     }
 }

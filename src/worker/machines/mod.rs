@@ -1,9 +1,11 @@
 //! One state machine per command kind, as in Temporal's sdk-core. Each
 //! machine is created when workflow code issues its command, and says which
 //! history events it accepts in which state: a recorded command event is
-//! matched against the machine of the next command the code produced, and
-//! later events (results, fires) are routed to the machine they refer to.
-//! Nondeterminism is simply "this machine does not accept this event".
+//! offered, with the next command the code produced, to that command's
+//! machine, and later events (results, fires) are routed to the machine
+//! they refer to. Nondeterminism is simply "this machine does not accept
+//! this event for this command". Machines do not keep their commands: the
+//! run holds each command only until its event is recorded.
 
 mod activity;
 mod child;
@@ -76,16 +78,21 @@ pub(crate) enum Machine {
 }
 
 impl Machine {
-    /// A recorded command event, offered to the machine whose command is next in line.
-    pub(crate) fn on_command_event(&mut self, event: &Event) -> Result<(), Rejection> {
+    /// A recorded command event, offered to the machine of `command`, the
+    /// command next in line.
+    pub(crate) fn on_command_event(
+        &mut self,
+        event: &Event,
+        command: &Command,
+    ) -> Result<(), Rejection> {
         match self {
-            Machine::Activity(m) => m.on_command_event(event),
-            Machine::Timer(m) => m.on_command_event(event),
-            Machine::Marker(m) => m.on_command_event(event),
+            Machine::Activity(m) => m.on_command_event(event, command),
+            Machine::Timer(m) => m.on_command_event(event, command),
+            Machine::Marker(m) => m.on_command_event(event, command),
             Machine::Properties(m) => m.on_command_event(event),
-            Machine::Close(m) => m.on_command_event(event),
-            Machine::Child(m) => m.on_command_event(event),
-            Machine::External(m) => m.on_command_event(event),
+            Machine::Close(m) => m.on_command_event(event, command),
+            Machine::Child(m) => m.on_command_event(event, command),
+            Machine::External(m) => m.on_command_event(event, command),
         }
     }
 

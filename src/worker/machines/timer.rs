@@ -19,7 +19,6 @@ enum State {
 pub(crate) struct TimerMachine {
     seq: u32,
     timer_id: TimerId,
-    command: Command,
     state: State,
 }
 
@@ -30,18 +29,19 @@ impl TimerMachine {
             timer_id: timer_id.clone(),
             start_to_fire_timeout: duration,
         };
-        (
-            TimerMachine {
-                seq,
-                timer_id,
-                command: command.clone(),
-                state: State::Created,
-            },
-            command,
-        )
+        let machine = TimerMachine {
+            seq,
+            timer_id,
+            state: State::Created,
+        };
+        (machine, command)
     }
 
-    pub(crate) fn on_command_event(&mut self, event: &Event) -> Result<(), Rejection> {
+    pub(crate) fn on_command_event(
+        &mut self,
+        event: &Event,
+        command: &Command,
+    ) -> Result<(), Rejection> {
         match (&event.attributes, self.state) {
             (EventAttributes::TimerStarted { timer_id, .. }, State::Created)
                 if *timer_id == self.timer_id =>
@@ -55,13 +55,7 @@ impl TimerMachine {
                 self.state = State::Done;
                 Ok(())
             }
-            (_, State::CancelCreated) => Err(unexpected(
-                &describe_command(&Command::CancelTimer {
-                    timer_id: self.timer_id.clone(),
-                }),
-                event,
-            )),
-            _ => Err(unexpected(&describe_command(&self.command), event)),
+            _ => Err(unexpected(&describe_command(command), event)),
         }
     }
 

@@ -42,6 +42,7 @@ pub use two_activities_changed::two_activities_changed;
 
 use super::Registry;
 use crate::model::Payload;
+use std::borrow::Cow;
 
 /// Registers every library workflow and activity under its function's name.
 pub(crate) fn register_all(registry: &mut Registry) {
@@ -72,9 +73,9 @@ pub(crate) fn register_all(registry: &mut Registry) {
 }
 
 /// A payload as text: the string itself, or the JSON of anything else.
-fn text_of(payload: &Payload) -> String {
+fn text_of(payload: &Payload) -> Cow<'_, str> {
     match payload.value() {
-        serde_json::Value::String(s) => s.clone(),
-        other => other.to_string(),
+        serde_json::Value::String(s) => Cow::Borrowed(s),
+        other => Cow::Owned(other.to_string()),
     }
 }

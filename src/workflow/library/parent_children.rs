@@ -27,7 +27,7 @@ pub async fn parent_children(ctx: WfContext, input: Payload) -> WfResult {
         .collect();
     let mut results = Vec::new();
     for handle in handles {
-        results.push(super::text_of(&handle.result().await?));
+        results.push(super::text_of(&handle.result().await?).into_owned());
     }
     Ok(Payload::from(results.join(",").as_str()))
 }
