@@ -666,7 +666,8 @@ impl<'s> World<'s> {
             },
         );
         if let Some(timeout) = timeout {
-            self.sched.after(timeout, Step::CallTimeout(id));
+            // One of two constants: a FIFO lane, not the heap.
+            self.sched.after_fixed(timeout, Step::CallTimeout(id));
         }
         CallId(id)
     }
