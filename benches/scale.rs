@@ -4,7 +4,9 @@
 //! rate in executions per second; the first run also prints its memory,
 //! counted by a wrapping global allocator: the peak of live heap bytes
 //! during the run, and the bytes still held per closed execution once the
-//! run has ended (the Store the checkers read).
+//! run has ended (the Store the checkers read). A world this big keeps
+//! closed histories in the compact encoding (`HistoryCompaction::Auto`,
+//! from 10,000 executions).
 //!
 //! `cargo bench --bench scale` runs 11 worlds (one to warm up, then
 //! criterion's minimum of 10 samples of one world each): about 25 minutes

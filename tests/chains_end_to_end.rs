@@ -20,6 +20,7 @@ fn options(seed: u64) -> RunOptions {
         fault_schedule: None,
         keep_trace: false,
         sabotage: None,
+        ..RunOptions::default()
     }
 }
 
@@ -37,8 +38,8 @@ fn runs_of<'a>(outcome: &'a Outcome, workflow_id: &str) -> Vec<&'a RunRecord> {
         .collect()
 }
 
-fn started(run: &RunRecord) -> &EventAttributes {
-    &run.history()[0].attributes
+fn started(run: &RunRecord) -> EventAttributes {
+    run.history()[0].attributes.clone()
 }
 
 #[test]
@@ -86,7 +87,7 @@ fn children_report_their_results_to_the_parent_that_names_them() {
         let WorkflowExecutionStartedAttributes {
             parent_workflow_execution,
             ..
-        } = &**started_attrs;
+        } = &*started_attrs;
         assert_eq!(parent_workflow_execution.as_ref(), Some(parent.execution()));
     }
 }
@@ -155,12 +156,12 @@ fn cron_runs_start_at_each_slot_until_the_execution_timeout() {
     let first_tasks: Vec<u64> = runs
         .iter()
         .map(|r| {
-            let scheduled = r
-                .history()
-                .iter()
-                .find(|e| e.event_type() == EventType::WorkflowTaskScheduled)
-                .expect("each run gets its first task");
-            scheduled.event_time.since(SimTime::START).as_secs()
+            r.event_headers()
+                .find(|e| e.event_type == EventType::WorkflowTaskScheduled)
+                .expect("each run gets its first task")
+                .event_time
+                .since(SimTime::START)
+                .as_secs()
         })
         .collect();
     assert_eq!(first_tasks, [120, 240, 360, 480]);
@@ -197,11 +198,11 @@ fn a_changed_child_workflow_type_is_nondeterminism_at_its_initiated_event() {
     );
     let parent = runs_of(&outcome, "p-1")[0];
     let library = Registry::library();
-    let replayed = replay_execution(&library, parent.execution(), parent.history()).unwrap();
+    let replayed = replay_execution(&library, parent.execution(), &parent.history()).unwrap();
     assert_eq!(replayed.result, Some(Ok(Payload::from("c0 A B,c1 A B"))));
     let mut changed = Registry::library();
     changed.register_workflow("parent_children", parent_children_changed);
-    let error = replay_execution(&changed, parent.execution(), parent.history()).unwrap_err();
+    let error = replay_execution(&changed, parent.execution(), &parent.history()).unwrap_err();
     let ReplayError::Nondeterminism {
         event_id,
         event_type,

@@ -29,6 +29,7 @@ fn a_minimised_schedule_is_much_smaller_and_fails_the_same_invariant() {
         fault_schedule: Some(found.schedule.clone()),
         sabotage,
         keep_trace: false,
+        ..RunOptions::default()
     };
     let replayed = runner::run(&scenario, &registry, &options).expect("runs");
     assert!(replayed
@@ -59,6 +60,7 @@ fn executions_the_failure_does_not_need_are_removed() {
         fault_schedule: Some(found.schedule.clone()),
         sabotage,
         keep_trace: false,
+        ..RunOptions::default()
     };
     let replayed = runner::run(&found.scenario, &registry, &options).expect("runs");
     assert!(replayed

@@ -512,6 +512,7 @@ fn judge(
         fault_schedule: None,
         keep_trace: false,
         sabotage,
+        ..RunOptions::default()
     };
     let outcome = runner::run(&scenario, &registry, &options)
         .map_err(|e| TestCaseError::fail(format!("the world refused the scenario: {e}")))?;

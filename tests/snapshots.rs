@@ -48,6 +48,7 @@ fn run_seed(scenario: &Scenario) -> Outcome {
         fault_schedule: None,
         keep_trace: false,
         sabotage: None,
+        ..RunOptions::default()
     };
     run(scenario, &Rc::new(Registry::library()), &options).expect("runs")
 }
@@ -91,7 +92,7 @@ fn snapshot_text(scenario: &Scenario, outcome: &Outcome) -> String {
             run.workflow_type(),
             run.status()
         ));
-        text.push_str(&history_to_text(run.history()));
+        text.push_str(&history_to_text(&run.history()));
     }
     text
 }

@@ -17,6 +17,7 @@ fn run_text(scenario: &str) -> Outcome {
         fault_schedule: None,
         keep_trace: false,
         sabotage: None,
+        ..RunOptions::default()
     };
     run(&scenario, &Rc::new(Registry::library()), &options).expect("runs")
 }
@@ -37,7 +38,7 @@ fn side_by_side(outcome: &Outcome, root: &str) -> String {
             run.workflow_type(),
             run.status()
         ));
-        text.push_str(&history_to_text(run.history()));
+        text.push_str(&history_to_text(&run.history()));
         text.push('\n');
     }
     text

@@ -23,6 +23,7 @@ fn options(seed: u64) -> RunOptions {
         fault_schedule: None,
         keep_trace: false,
         sabotage: None,
+        ..RunOptions::default()
     }
 }
 
@@ -83,7 +84,7 @@ fn histories_text(outcome: &Outcome) -> BTreeMap<String, String> {
         .map(|r| {
             (
                 r.execution().to_string(),
-                tempest::codec::history_to_text(r.history()),
+                tempest::codec::history_to_text(&r.history()),
             )
         })
         .collect()
@@ -112,7 +113,7 @@ fn two_activities_through_the_world_has_17_events_in_order_and_11_state_transiti
     assert!(outcome.passed(), "{}", outcome.failure_line());
     let run = only_run(&outcome);
     assert_eq!(
-        types(run.history()),
+        types(&run.history()),
         vec![
             WorkflowExecutionStarted,
             WorkflowTaskScheduled,
@@ -147,8 +148,9 @@ fn a_one_year_timer_fires_exactly_one_year_after_it_started_in_event_time() {
     );
     assert!(outcome.passed(), "{}", outcome.failure_line());
     let run = only_run(&outcome);
-    let started = events_of(run.history(), EventType::TimerStarted);
-    let fired = events_of(run.history(), EventType::TimerFired);
+    let history = run.history();
+    let started = events_of(&history, EventType::TimerStarted);
+    let fired = events_of(&history, EventType::TimerFired);
     assert_eq!((started.len(), fired.len()), (1, 1));
     assert_eq!(
         fired[0].event_time.since(started[0].event_time),
@@ -167,11 +169,11 @@ fn an_activity_that_fails_twice_is_one_scheduled_event_then_attempt_3_after_the_
     );
     assert!(outcome.passed(), "{}", outcome.failure_line());
     let history = only_run(&outcome).history();
-    let scheduled = events_of(history, EventType::ActivityTaskScheduled);
-    let started = events_of(history, EventType::ActivityTaskStarted);
-    let completed = events_of(history, EventType::ActivityTaskCompleted);
+    let scheduled = events_of(&history, EventType::ActivityTaskScheduled);
+    let started = events_of(&history, EventType::ActivityTaskStarted);
+    let completed = events_of(&history, EventType::ActivityTaskCompleted);
     assert_eq!((scheduled.len(), started.len(), completed.len()), (1, 1, 1));
-    assert!(events_of(history, EventType::ActivityTaskFailed).is_empty());
+    assert!(events_of(&history, EventType::ActivityTaskFailed).is_empty());
     let EventAttributes::ActivityTaskStarted {
         attempt,
         last_failure,
@@ -271,7 +273,7 @@ fn terminate_cancel_run_timeout_and_non_retryable_failure_each_close_with_their_
         "the run timeout, not the timer, closed it"
     );
     let permanent = run_with_prefix(&outcome, "permanent").history();
-    let failed = events_of(permanent, EventType::ActivityTaskFailed);
+    let failed = events_of(&permanent, EventType::ActivityTaskFailed);
     assert_eq!(failed.len(), 1, "no retry after a non-retryable failure");
     assert!(matches!(
         failed[0].attributes,
@@ -418,12 +420,12 @@ fn workflows_started_before_a_service_crash_finish_after_it_with_no_event_lost_o
             let clean = run_with_prefix(&faultless, prefix);
             assert_eq!(crashed.status(), WorkflowExecutionStatus::Completed);
             assert!(crashed.start_time() < SimTime::START + Duration::from_millis(30_050));
-            assert!(check_history(crashed.history()).is_empty());
+            assert!(check_history(&crashed.history()).is_empty());
             let ids: Vec<i64> = crashed.history().iter().map(|e| e.event_id).collect();
             assert_eq!(ids, (1..=ids.len() as i64).collect::<Vec<_>>());
             assert_eq!(
-                business_types(crashed.history()),
-                business_types(clean.history()),
+                business_types(&crashed.history()),
+                business_types(&clean.history()),
                 "{prefix}"
             );
             for committed in &observer.by_run[&crashed.execution().to_string()] {
@@ -439,8 +441,8 @@ fn workflows_started_before_a_service_crash_finish_after_it_with_no_event_lost_o
             .find(|r| r.execution().workflow_id.as_str().starts_with("sleeper"))
             .expect("sleeper");
         assert_eq!(
-            types(sleeper.history()),
-            types(run_with_prefix(&faultless, "sleeper").history()),
+            types(&sleeper.history()),
+            types(&run_with_prefix(&faultless, "sleeper").history()),
             "a crash during a timer changes nothing the history records"
         );
     }

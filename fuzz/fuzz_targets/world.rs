@@ -278,6 +278,7 @@ fuzz_target!(|input: Input| {
         fault_schedule: Some(schedule.clone()),
         keep_trace: false,
         sabotage: None,
+        ..RunOptions::default()
     };
     let outcome = runner::run(&scenario, &registry, &options).expect("the world accepts it");
     if !outcome.passed() {

@@ -87,7 +87,7 @@ struct Start<'a> {
     backoff: Option<Duration>,
 }
 
-fn start_of<'a>(run: &RunView<'a>) -> Option<(SimTime, Start<'a>)> {
+fn start_of<'a>(run: &'a RunView) -> Option<(SimTime, Start<'a>)> {
     let first = run.history().first()?;
     match &first.attributes {
         EventAttributes::WorkflowExecutionStarted(started) => Some((
@@ -328,7 +328,7 @@ mod tests {
             .map(|(execution, status, history)| RunView {
                 execution,
                 status: *status,
-                history,
+                history: history.into(),
             })
             .collect();
         let mut found = Vec::new();

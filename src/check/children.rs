@@ -450,7 +450,7 @@ mod tests {
             .map(|(execution, status, history)| RunView {
                 execution,
                 status: *status,
-                history,
+                history: history.into(),
             })
             .collect();
         let mut found = Vec::new();

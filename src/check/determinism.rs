@@ -19,10 +19,10 @@ pub fn compare_runs(first: &RunResult, second: &RunResult) -> Option<RunViolatio
     let runs1: Vec<_> = first.store.runs().collect();
     let runs2: Vec<_> = second.store.runs().collect();
     for (i, a) in runs1.iter().enumerate() {
-        let text_a = history_to_text(a.history());
+        let text_a = history_to_text(&a.history());
         let text_b = runs2
             .get(i)
-            .map(|b| history_to_text(b.history()))
+            .map(|b| history_to_text(&b.history()))
             .unwrap_or_default();
         if text_a != text_b || runs2.get(i).map(|b| b.execution()) != Some(a.execution()) {
             return Some(RunViolation::new(

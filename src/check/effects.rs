@@ -3,6 +3,7 @@
 //! none is applied twice, and documented state-transition counts hold.
 
 use super::run::RunViolation;
+use super::run_view::RunView;
 use super::InvariantInfo;
 use crate::model::*;
 use crate::sim::{RunResult, Workload};
@@ -149,6 +150,7 @@ pub(crate) fn check_documented_counts(
 /// workflow id, and no signal appears more often than clients sent it.
 pub(crate) fn check_signals(
     result: &RunResult,
+    runs: &[RunView],
     workload: &Workload,
     found: &mut Vec<RunViolation>,
 ) {
@@ -166,7 +168,7 @@ pub(crate) fn check_signals(
         }
     }
     let mut recorded: BTreeMap<(&str, &str), u64> = BTreeMap::new();
-    for run in result.store.runs() {
+    for run in runs {
         for e in run.history() {
             if let EventAttributes::WorkflowExecutionSignaled { signal_name, .. } = &e.attributes {
                 *recorded

@@ -70,7 +70,7 @@ impl CommitObserver for OnlineChecker {
         }
         let progress = self.runs.entry(run.index).or_default();
         let history = run.history();
-        let found = check_new_events(progress, history).or_else(|| {
+        let found = check_new_events(progress, &history).or_else(|| {
             let closed = progress.closed_by.is_some();
             (closed == run.status().is_running()).then(|| {
                 let message = match progress.closed_by {

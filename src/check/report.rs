@@ -68,7 +68,7 @@ pub fn render_run_violation(store: &Store, registry: &Registry, v: &RunViolation
     };
     if v.invariant == replay::DETERMINISTIC.id {
         if let Some((expected, produced)) =
-            replay::first_mismatch(registry, run.execution(), run.history())
+            replay::first_mismatch(registry, run.execution(), &run.history())
         {
             out.push_str("diff (history recorded / code produced):\n");
             out.push_str(&text_diff(
@@ -80,7 +80,7 @@ pub fn render_run_violation(store: &Store, registry: &Registry, v: &RunViolation
         }
     }
     out.push_str("history (>> marks the offending event):\n");
-    out.push_str(&render_history_with_mark(run.history(), v.event_id));
+    out.push_str(&render_history_with_mark(&run.history(), v.event_id));
     out
 }
 

@@ -66,9 +66,11 @@ pub fn check_run(
         .map(|e| (&e.workflow_id, e.group))
         .collect();
     let faultless = result.faults.faults.is_empty() && !result.profile.any();
-    for run in result.store.runs() {
+    // Each history once, decoded if the Store keeps it compact.
+    let runs = run_view::views(&result.store);
+    for (run, view) in result.store.runs().zip(&runs) {
         let execution = run.execution();
-        let history = run.history();
+        let history = view.history();
         found.extend(
             check_history(history)
                 .into_iter()
@@ -105,8 +107,7 @@ pub fn check_run(
             }
         }
     }
-    effects::check_signals(result, &workload, &mut found);
-    let runs = run_view::views(&result.store);
+    effects::check_signals(result, &runs, &workload, &mut found);
     chains::check_chains(&runs, &mut found);
     children::check_children(&runs, &mut found);
     children::check_external_signals(&runs, &mut found);

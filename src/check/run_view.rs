@@ -4,13 +4,15 @@
 
 use crate::model::*;
 use crate::service::Store;
+use std::borrow::Cow;
 
-/// One run: identity, status and history.
-#[derive(Clone, Copy, Debug)]
+/// One run: identity, status and history (decoded, if the Store keeps it
+/// compact).
+#[derive(Clone, Debug)]
 pub(crate) struct RunView<'a> {
     pub execution: &'a WorkflowExecution,
     pub status: WorkflowExecutionStatus,
-    pub history: &'a [Event],
+    pub history: Cow<'a, [Event]>,
 }
 
 impl<'a> RunView<'a> {
@@ -20,8 +22,8 @@ impl<'a> RunView<'a> {
     pub(crate) fn status(&self) -> WorkflowExecutionStatus {
         self.status
     }
-    pub(crate) fn history(&self) -> &'a [Event] {
-        self.history
+    pub(crate) fn history(&self) -> &[Event] {
+        &self.history
     }
 }
 

@@ -168,6 +168,7 @@ fn run_one(
         fault_schedule: None,
         sabotage: setup.sabotage,
         keep_trace: false,
+        ..RunOptions::default()
     };
     let rerun = setup.determinism_every != 0 && seed.is_multiple_of(setup.determinism_every);
     match runner::run(scenario, registry, &options) {
@@ -209,7 +210,7 @@ fn seed_result(seed: u64, outcome: &runner::Outcome, mismatch: Option<RunViolati
             .result
             .store
             .runs()
-            .map(|r| r.history().len() as u64)
+            .map(|r| r.history_len() as u64)
             .sum(),
         faults: outcome.result.fault_counts.values().sum(),
     }

@@ -51,6 +51,7 @@ pub fn history(args: HistoryArgs) -> Result<i32, String> {
             fault_schedule,
             keep_trace: false,
             sabotage: None,
+            ..RunOptions::default()
         },
     )?;
     let mut found = false;
@@ -71,14 +72,14 @@ pub fn history(args: HistoryArgs) -> Result<i32, String> {
                     run.workflow_type(),
                     run.status()
                 );
-                print!("{}", tempest::codec::history_to_text(run.history()));
+                print!("{}", tempest::codec::history_to_text(&run.history()));
                 println!();
             }
             Format::Json => println!(
                 "{}",
-                serde_json::to_string(run.history()).map_err(|e| e.to_string())?
+                serde_json::to_string(&*run.history()).map_err(|e| e.to_string())?
             ),
-            Format::Temporal => println!("{}", tempest::codec::export_history(run.history())),
+            Format::Temporal => println!("{}", tempest::codec::export_history(&run.history())),
         }
     }
     if !found {

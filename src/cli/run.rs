@@ -44,6 +44,7 @@ pub fn run(args: RunArgs, is_replay: bool) -> Result<i32, String> {
         fault_schedule,
         sabotage,
         keep_trace: args.trace,
+        ..RunOptions::default()
     };
     let outcome = runner::run(&scenario, &registry, &options)
         .map_err(|e| format!("{}: {e}", args.scenario))?;

@@ -3,6 +3,7 @@
 //! proto3 JSON history format, so that Tempest histories can be compared with
 //! (and checked like) histories from a real Temporal cluster.
 
+pub mod compact;
 pub mod rfc3339;
 pub mod temporal_json;
 pub mod text;

@@ -100,6 +100,7 @@ impl Search<'_> {
             fault_schedule: faults.map(|f| FaultSchedule { faults: f.to_vec() }),
             sabotage: self.sabotage,
             keep_trace: false,
+            ..RunOptions::default()
         };
         let outcome = runner::run(&self.scenario, self.registry, &options)?;
         Ok(outcome

@@ -130,7 +130,7 @@ impl Outcome {
                     "run_id": r.execution().run_id.as_str(),
                     "workflow_type": r.workflow_type().as_str(),
                     "status": r.status().to_string(),
-                    "events": r.history().len(),
+                    "events": r.history_len(),
                     "state_transitions": r.state_transitions(),
                 })
             })
@@ -173,7 +173,7 @@ impl Outcome {
     /// The summary as readable text.
     pub fn summary_text(&self) -> String {
         let mut s = String::new();
-        let events: usize = self.result.store.runs().map(|r| r.history().len()).sum();
+        let events: usize = self.result.store.runs().map(|r| r.history_len()).sum();
         s.push_str(&format!(
             "scenario     {} (seed {}, faults {})\n",
             self.scenario, self.result.seed, self.faults_label

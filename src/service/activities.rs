@@ -603,7 +603,7 @@ impl Service {
             return Err(stale);
         };
         let run = self.store.at_mut(index);
-        let first_completion = run.history.iter().find_map(|e| match &e.attributes {
+        let first_completion = run.history().iter().find_map(|e| match &e.attributes {
             EventAttributes::ActivityTaskCompleted {
                 scheduled_event_id,
                 started_event_id,

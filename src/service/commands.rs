@@ -249,15 +249,9 @@ pub(crate) fn apply(
                     .continue_as_new_run_id
                     .clone()
                     .expect("a run id is reserved for ContinueAsNew");
-                let workflow_run_timeout =
-                    command
-                        .workflow_run_timeout
-                        .or(match run.started_attributes() {
-                            EventAttributes::WorkflowExecutionStarted(started) => {
-                                started.workflow_run_timeout
-                            }
-                            _ => None,
-                        });
+                let workflow_run_timeout = command
+                    .workflow_run_timeout
+                    .or(run.started_attributes().workflow_run_timeout);
                 let workflow_task_timeout = command
                     .workflow_task_timeout
                     .unwrap_or(run.state.workflow_task_timeout);

@@ -37,12 +37,8 @@ impl Service {
     /// has a schedule and the next slot is within the chain's deadline.
     pub(super) fn plan_cron_run(&mut self, now: SimTime, index: usize) -> Option<CronNext> {
         let run = self.store.at(index);
-        let EventAttributes::WorkflowExecutionStarted(started_attrs) = run.started_attributes()
-        else {
-            unreachable!("event 1 is WorkflowExecutionStarted");
-        };
-        let WorkflowExecutionStartedAttributes { cron_schedule, .. } = &**started_attrs;
-        let backoff = first_slot_backoff(cron_schedule.as_deref(), now).ok()??;
+        let started = run.started_attributes();
+        let backoff = first_slot_backoff(started.cron_schedule.as_deref(), now).ok()??;
         if run
             .state
             .execution_expiration_time

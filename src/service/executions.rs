@@ -62,9 +62,7 @@ pub(super) fn successor_start(
     continued_failure: Option<Failure>,
     last_completion_result: Option<Payload>,
 ) -> RunStart {
-    let EventAttributes::WorkflowExecutionStarted(started) = previous.started_attributes() else {
-        unreachable!("event 1 is WorkflowExecutionStarted");
-    };
+    let started = previous.started_attributes();
     let attempt = match initiator {
         ContinueAsNewInitiator::Retry => started.attempt + 1,
         _ => 1,

@@ -95,6 +95,11 @@ pub struct ServiceConfig {
     pub default_workflow_task_timeout: Duration,
     /// A planted bug to switch on (tests of the checkers only).
     pub sabotage: Option<Sabotage>,
+    /// Keep closed runs' histories in the compact encoding
+    /// ([`crate::codec::compact`]), once [`Service::for_recent_commits`] has
+    /// shown them: less memory per closed run, some CPU to encode at close
+    /// and to decode on every read.
+    pub compact_closed_histories: bool,
 }
 
 impl Default for ServiceConfig {
@@ -105,6 +110,7 @@ impl Default for ServiceConfig {
             sticky_schedule_to_start_timeout: Duration::from_secs(5),
             default_workflow_task_timeout: Duration::from_secs(10),
             sabotage: None,
+            compact_closed_histories: false,
         }
     }
 }
@@ -299,11 +305,16 @@ impl Service {
         &self.store
     }
 
-    /// Calls `f` on every run committed since the last call, in commit order.
+    /// Calls `f` on every run committed since the last call, in commit
+    /// order; then compacts the histories those commits closed, if the
+    /// configuration asks for it.
     pub fn for_recent_commits(&mut self, mut f: impl FnMut(&RunRecord)) {
         let store = &self.store;
         for &index in store.recent_commits() {
             f(store.at(index));
+        }
+        if self.config.compact_closed_histories {
+            self.store.compact_recently_closed();
         }
         self.store.clear_recent_commits();
     }

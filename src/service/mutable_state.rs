@@ -319,16 +319,17 @@ impl RunRecord {
     /// Writes one event to history at once and returns its id.
     pub(crate) fn append(&mut self, now: SimTime, mut attributes: EventAttributes) -> i64 {
         let event_id = self.next_event_id();
-        point_child_outcome_at_started(&self.history, &mut attributes);
         debug_assert!(
             self.status.is_running(),
             "no event may follow the closing event"
         );
+        let history = self.open_history();
+        point_child_outcome_at_started(history, &mut attributes);
         debug_assert!(
-            self.history.last().is_none_or(|e| e.event_time <= now),
+            history.last().is_none_or(|e| e.event_time <= now),
             "event times never go back"
         );
-        self.history.push(Event {
+        history.push(Event {
             event_id,
             event_time: now,
             attributes,
@@ -474,7 +475,7 @@ impl RunRecord {
         self.append(now, closing);
         // No event follows the closing one: give back the history's spare
         // capacity (doubling growth leaves up to half of it unused).
-        self.history.shrink_to_fit();
+        self.open_history().shrink_to_fit();
         self.status = status;
         self.close_time = Some(now);
         let state = &mut self.state;

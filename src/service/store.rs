@@ -6,8 +6,10 @@
 //! happens between handler calls, so a commit is atomic by construction.
 
 use super::mutable_state::MutableState;
+use crate::codec::compact::{CompactHistory, EventHeader};
 use crate::lookup::LookupMap;
 use crate::model::*;
+use std::borrow::Cow;
 use std::rc::Rc;
 
 /// Everything the Service has committed. Cloning it is a snapshot.
@@ -40,7 +42,7 @@ pub struct RunRecord {
     pub(crate) execution: WorkflowExecution,
     pub(crate) workflow_type: WorkflowType,
     pub(crate) status: WorkflowExecutionStatus,
-    pub(crate) history: Vec<Event>,
+    history: StoredHistory,
     pub(crate) state_transitions: u64,
     pub(crate) memo: Memo,
     pub(crate) start_time: SimTime,
@@ -48,6 +50,16 @@ pub struct RunRecord {
     pub(crate) state: MutableState,
     /// Whether [`Store::commit`] has counted this run's close.
     close_counted: bool,
+}
+
+/// A run's history as the Store holds it: its events while the run is open;
+/// once it has closed, in a world that asks for it, in the compact
+/// encoding, which takes about a seventh of the memory (nothing is
+/// appended after the closing event).
+#[derive(Clone, Debug)]
+enum StoredHistory {
+    Events(Vec<Event>),
+    Compact(CompactHistory),
 }
 
 impl RunRecord {
@@ -63,9 +75,32 @@ impl RunRecord {
     pub fn status(&self) -> WorkflowExecutionStatus {
         self.status
     }
-    /// The committed history.
-    pub fn history(&self) -> &[Event] {
-        &self.history
+    /// The committed history: borrowed, or decoded if the Store keeps it
+    /// compact (a closed run in a world of many executions).
+    pub fn history(&self) -> Cow<'_, [Event]> {
+        match &self.history {
+            StoredHistory::Events(events) => Cow::Borrowed(events),
+            StoredHistory::Compact(compact) => Cow::Owned(compact.decode()),
+        }
+    }
+    /// The id, type and time of every event (without decoding a compact
+    /// history).
+    pub fn event_headers(&self) -> impl Iterator<Item = EventHeader> + '_ {
+        let (events, compact) = match &self.history {
+            StoredHistory::Events(events) => (Some(events.iter().map(EventHeader::from)), None),
+            StoredHistory::Compact(compact) => (None, Some(compact.headers())),
+        };
+        events
+            .into_iter()
+            .flatten()
+            .chain(compact.into_iter().flatten())
+    }
+    /// How many events the history has (without decoding it).
+    pub fn history_len(&self) -> usize {
+        match &self.history {
+            StoredHistory::Events(events) => events.len(),
+            StoredHistory::Compact(compact) => compact.len(),
+        }
     }
     /// How many commits changed this run.
     pub fn state_transitions(&self) -> u64 {
@@ -85,21 +120,46 @@ impl RunRecord {
     }
     /// The id the next written event gets.
     pub(crate) fn next_event_id(&self) -> i64 {
-        self.history.len() as i64 + 1
+        self.history_len() as i64 + 1
     }
-    /// The attributes of event 1 (WorkflowExecutionStarted).
-    pub(crate) fn started_attributes(&self) -> &EventAttributes {
-        &self.history[0].attributes
+    /// The events of a run still open, to append to.
+    pub(crate) fn open_history(&mut self) -> &mut Vec<Event> {
+        match &mut self.history {
+            StoredHistory::Events(events) => events,
+            StoredHistory::Compact(_) => unreachable!("no event follows the closing event"),
+        }
+    }
+    /// The attributes of event 1 (WorkflowExecutionStarted): borrowed, or
+    /// decoded from a compact history.
+    pub(crate) fn started_attributes(&self) -> Cow<'_, WorkflowExecutionStartedAttributes> {
+        match &self.history {
+            StoredHistory::Events(events) => Cow::Borrowed(started_of(&events[0])),
+            StoredHistory::Compact(compact) => {
+                let first = compact.first().expect("a run has event 1");
+                Cow::Owned(started_of(&first).clone())
+            }
+        }
     }
     /// The chain's first run, from event 1.
-    pub(crate) fn first_execution_run_id(&self) -> &RunId {
-        match self.started_attributes() {
-            EventAttributes::WorkflowExecutionStarted(started) => &started.first_execution_run_id,
-            other => unreachable!(
-                "event 1 is always WorkflowExecutionStarted, found {:?}",
-                other.event_type()
-            ),
+    pub(crate) fn first_execution_run_id(&self) -> RunId {
+        self.started_attributes().first_execution_run_id.clone()
+    }
+    /// Keeps a closed run's history in the compact encoding.
+    fn compact_if_closed(&mut self) {
+        if let (StoredHistory::Events(events), false) = (&self.history, self.status.is_running()) {
+            self.history = StoredHistory::Compact(CompactHistory::encode(events));
         }
+    }
+}
+
+/// The attributes of event 1, which is always WorkflowExecutionStarted.
+fn started_of(event: &Event) -> &WorkflowExecutionStartedAttributes {
+    match &event.attributes {
+        EventAttributes::WorkflowExecutionStarted(started) => started,
+        other => unreachable!(
+            "event 1 is always WorkflowExecutionStarted, found {:?}",
+            other.event_type()
+        ),
     }
 }
 
@@ -190,7 +250,7 @@ impl Store {
             execution: new.execution,
             workflow_type: new.workflow_type,
             status: WorkflowExecutionStatus::Running,
-            history: Vec::new(),
+            history: StoredHistory::Events(Vec::new()),
             state_transitions: 0,
             memo: new.memo,
             start_time: new.start_time,
@@ -236,6 +296,13 @@ impl Store {
     /// [`Store::clear_recent_commits`] (a run may appear more than once).
     pub(crate) fn recent_commits(&self) -> &[usize] {
         &self.recent_commits
+    }
+    /// Keeps the histories of the runs that the recent commits closed in
+    /// the compact encoding (after observers of the step have read them).
+    pub(crate) fn compact_recently_closed(&mut self) {
+        for &index in &self.recent_commits {
+            self.runs[index].compact_if_closed();
+        }
     }
     /// Forgets the recent commits, keeping the buffer for the next ones.
     pub(crate) fn clear_recent_commits(&mut self) {

@@ -14,11 +14,11 @@ fn execution_info(run: &RunRecord) -> WorkflowExecutionInfo {
         status: run.status,
         start_time: run.start_time,
         close_time: run.close_time,
-        history_length: run.history.len() as i64,
+        history_length: run.history_len() as i64,
         memo: run.memo.clone(),
         state_transition_count: run.state_transitions,
         parent_execution: run.state.parent.as_ref().map(|p| p.execution.clone()),
-        first_run_id: run.first_execution_run_id().clone(),
+        first_run_id: run.first_execution_run_id(),
     }
 }
 
@@ -123,7 +123,7 @@ impl Service {
             ServiceError::NotFound(format!("workflow execution {}", r.workflow_execution))
         })?;
         Ok(GetWorkflowExecutionHistoryResponse {
-            history: self.store.at(index).history.clone(),
+            history: self.store.at(index).history().into_owned(),
         })
     }
 }

@@ -43,15 +43,12 @@ impl Service {
         failure: &Failure,
     ) -> WorkflowRetry {
         let run = self.store.at(index);
-        let EventAttributes::WorkflowExecutionStarted(started_attrs) = run.started_attributes()
-        else {
-            unreachable!("event 1 is WorkflowExecutionStarted");
-        };
+        let started = run.started_attributes();
         let WorkflowExecutionStartedAttributes {
             retry_policy,
             attempt,
             ..
-        } = &**started_attrs;
+        } = &*started;
         let Some(policy) = retry_policy else {
             return WorkflowRetry::Stop(RetryState::RetryPolicyNotSet);
         };

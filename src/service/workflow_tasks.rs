@@ -92,7 +92,7 @@ impl Service {
         } else {
             1
         };
-        let mut history = run.history[(first_event_id - 1) as usize..].to_vec();
+        let mut history = run.history()[(first_event_id - 1) as usize..].to_vec();
         if transient {
             history.push(started.scheduled.scheduled_event(timeout));
             history.push(started.started_event());
@@ -269,18 +269,13 @@ impl Service {
         fx: &mut Effects,
     ) {
         let run = self.store.at(previous);
-        let EventAttributes::WorkflowExecutionStarted(started_attrs) =
-            run.started_attributes().clone()
-        else {
-            unreachable!("event 1 is WorkflowExecutionStarted");
-        };
         let WorkflowExecutionStartedAttributes {
             workflow_execution_timeout,
             workflow_execution_expiration_time,
             retry_policy,
             cron_schedule,
             ..
-        } = *started_attrs;
+        } = run.started_attributes().into_owned();
         let start = RunStart {
             run_id: next.run_id,
             workflow_id: run.execution.workflow_id.clone(),
@@ -294,7 +289,7 @@ impl Service {
             retry_policy,
             cron_schedule,
             memo: next.memo,
-            first_execution_run_id: Some(run.first_execution_run_id().clone()),
+            first_execution_run_id: Some(run.first_execution_run_id()),
             continued_from: Some((
                 run.execution.run_id.clone(),
                 ContinueAsNewInitiator::Workflow,

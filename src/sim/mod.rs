@@ -18,4 +18,6 @@ pub use rng::{Purpose, Rng};
 pub use scheduler::Scheduler;
 pub use trace::{hash_str, Trace};
 pub use workload::{Op, OpKind, OpState, PlannedExecution, Workload};
-pub use world::{RunOptions, RunResult, RunStats, World};
+pub use world::{
+    HistoryCompaction, RunOptions, RunResult, RunStats, World, COMPACT_HISTORIES_FROM,
+};

@@ -42,6 +42,40 @@ pub struct RunOptions {
     pub keep_trace: bool,
     /// A planted bug to switch on in the Service and the workers.
     pub sabotage: Option<Sabotage>,
+    /// Whether the Store keeps closed runs' histories compact.
+    pub history_compaction: HistoryCompaction,
+}
+
+/// Scenarios of at least this many executions compact closed histories
+/// under [`HistoryCompaction::Auto`].
+pub const COMPACT_HISTORIES_FROM: u64 = 10_000;
+
+/// Whether the Store keeps the histories of closed runs in the compact
+/// encoding ([`crate::codec::compact`]): about a seventh of the memory, for
+/// some CPU to encode each at close and to decode it on every read. It is
+/// lossless: histories, reports and trace hashes are the same either way.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum HistoryCompaction {
+    /// On for scenarios of at least [`COMPACT_HISTORIES_FROM`] executions,
+    /// where memory limits a run; off for smaller ones, where it would
+    /// only cost time.
+    #[default]
+    Auto,
+    /// Always on.
+    On,
+    /// Always off.
+    Off,
+}
+
+impl HistoryCompaction {
+    /// Whether a scenario of `executions` executions compacts.
+    pub fn applies_to(self, executions: u64) -> bool {
+        match self {
+            HistoryCompaction::Auto => executions >= COMPACT_HISTORIES_FROM,
+            HistoryCompaction::On => true,
+            HistoryCompaction::Off => false,
+        }
+    }
 }
 
 /// What a finished run leaves behind, for the checkers and the report.
@@ -353,6 +387,9 @@ impl<'s> World<'s> {
             seed,
             long_poll_timeout: None,
             sabotage: options.sabotage,
+            compact_closed_histories: options
+                .history_compaction
+                .applies_to(scenario.execution_count()),
             ..ServiceConfig::default()
         };
         let mut world = World {
@@ -459,10 +496,10 @@ impl<'s> World<'s> {
             (None, None) => unreachable!("the store exists whether the service is up or down"),
         };
         for run in store.runs() {
-            for e in run.history() {
+            for e in run.event_headers() {
                 self.trace.fold(
                     e.event_id as u64
-                        ^ ((e.event_type() as u64) << 32)
+                        ^ ((e.event_type as u64) << 32)
                         ^ e.event_time.as_nanos().rotate_left(7),
                 );
             }
