@@ -2,6 +2,9 @@
 //! files. `check-history` judges Temporal JSON histories (exit 0 / 1 / 2) and
 //! `replay-history` replays one against a registered workflow.
 
+mod corpus_support;
+
+use corpus_support::corpus_files;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -135,24 +138,6 @@ fn check_history_exits_2_with_one_line_per_unreadable_file_and_still_checks_the_
     assert!(errors.contains("missing.json: cannot read"));
     assert!(!errors.contains("panicked"));
     assert!(stdout(&output).contains("good.json: 17 events, Completed: ok"));
-}
-
-fn corpus_files() -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/temporal-histories");
-    let mut files = Vec::new();
-    for dir in std::fs::read_dir(&root).unwrap() {
-        let dir = dir.unwrap().path();
-        if dir.is_dir() {
-            for file in std::fs::read_dir(&dir).unwrap() {
-                let file = file.unwrap().path();
-                if file.extension().is_some_and(|e| e == "json") {
-                    files.push(file);
-                }
-            }
-        }
-    }
-    files.sort();
-    files
 }
 
 /// The two corpus files that were written by hand upstream (see

@@ -7,6 +7,9 @@
 //! (`tests/data/temporal-histories/`), decode to events equal to the ones
 //! encoded, with the same `Debug` text and JSON.
 
+mod corpus_support;
+
+use corpus_support::corpus_files;
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
@@ -110,22 +113,7 @@ fn every_bundled_scenario_history_round_trips() {
 
 #[test]
 fn every_corpus_history_round_trips() {
-    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-        for entry in std::fs::read_dir(dir).expect("corpus dir") {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                walk(&path, out);
-            } else if path.extension().is_some_and(|e| e == "json") {
-                out.push(path);
-            }
-        }
-    }
-    let mut files = Vec::new();
-    walk(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/temporal-histories"),
-        &mut files,
-    );
-    assert!(files.len() >= 50, "corpus missing: {} files", files.len());
+    let files = corpus_files();
     for path in files {
         let text = std::fs::read_to_string(&path).unwrap();
         let imported = import_history(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));

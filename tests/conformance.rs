@@ -4,38 +4,13 @@
 //! checker; mutants of every file are rejected; broken JSON is an error, not
 //! a panic.
 
-use std::path::{Path, PathBuf};
+mod corpus_support;
+
+use corpus_support::corpus_files;
+use std::path::Path;
 use tempest::check::{check_history, check_recorded_history, report::render_violation, Violation};
 use tempest::codec::{export_history, import_history};
 use tempest::model::{Event, EventAttributes as A, EventType, History};
-
-fn corpus_files() -> Vec<PathBuf> {
-    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-        let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-            .expect("corpus dir")
-            .map(|e| e.unwrap().path())
-            .collect();
-        entries.sort();
-        for path in entries {
-            if path.is_dir() {
-                walk(&path, out);
-            } else if path.extension().is_some_and(|e| e == "json") {
-                out.push(path);
-            }
-        }
-    }
-    let mut files = Vec::new();
-    walk(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/temporal-histories"),
-        &mut files,
-    );
-    assert!(
-        files.len() >= 50,
-        "corpus missing: found {} files",
-        files.len()
-    );
-    files
-}
 
 fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
