@@ -17,22 +17,13 @@ impl CallId {
     /// `poll-<call>`, written without the formatting machinery (once per
     /// task dispatched).
     pub(crate) fn poll_request_id(self) -> Rc<str> {
-        const PREFIX: &[u8] = b"poll-";
+        const PREFIX: &str = "poll-";
+        let mut digits = [0; 20];
+        let digits = crate::model::decimal_text(self.0, &mut digits);
         let mut text = [0u8; PREFIX.len() + 20];
-        text[..PREFIX.len()].copy_from_slice(PREFIX);
-        let mut digits = [0u8; 20];
-        let mut start = digits.len();
-        let mut n = self.0;
-        loop {
-            start -= 1;
-            digits[start] = b'0' + (n % 10) as u8;
-            n /= 10;
-            if n == 0 {
-                break;
-            }
-        }
-        let len = PREFIX.len() + digits.len() - start;
-        text[PREFIX.len()..len].copy_from_slice(&digits[start..]);
+        let len = PREFIX.len() + digits.len();
+        text[..PREFIX.len()].copy_from_slice(PREFIX.as_bytes());
+        text[PREFIX.len()..len].copy_from_slice(digits.as_bytes());
         Rc::from(std::str::from_utf8(&text[..len]).expect("ASCII digits"))
     }
 }

@@ -6,6 +6,7 @@
 //! changes no value, only where it is stored.
 
 use crate::lookup::LookupMap;
+use crate::model::decimal_text;
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -37,31 +38,16 @@ pub(crate) fn shared_name(text: &str) -> Rc<str> {
 pub(crate) fn seq_name(seq: u32) -> Rc<str> {
     let index = usize::try_from(seq).unwrap_or(usize::MAX);
     if index >= MAX_SHARED {
-        return Rc::from(seq_text(seq, &mut [0; 10]));
+        return Rc::from(decimal_text(seq.into(), &mut [0; 20]));
     }
     SEQ_NAMES.with(|names| {
         let mut names = names.borrow_mut();
         while names.len() <= index {
             let next = u32::try_from(names.len()).expect("below MAX_SHARED");
-            names.push(Rc::from(seq_text(next, &mut [0; 10])));
+            names.push(Rc::from(decimal_text(next.into(), &mut [0; 20])));
         }
         names[index].clone()
     })
-}
-
-/// The decimal text of `seq`, written into `buffer` without the formatting machinery.
-fn seq_text(seq: u32, buffer: &mut [u8; 10]) -> &str {
-    let mut rest = seq;
-    let mut start = buffer.len();
-    loop {
-        start -= 1;
-        buffer[start] = b'0' + (rest % 10) as u8;
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
-    }
-    std::str::from_utf8(&buffer[start..]).expect("decimal digits are ASCII")
 }
 
 #[cfg(test)]
