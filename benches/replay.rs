@@ -5,7 +5,7 @@ mod common;
 
 /// The allocator the `tempest` binary uses, so that figures match it.
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: tempest::allocator::Allocator = tempest::allocator::Allocator;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use tempest::worker::replay;

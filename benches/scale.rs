@@ -40,11 +40,11 @@ fn grew(size: usize) {
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         grew(layout.size());
-        mimalloc::MiMalloc.alloc(layout)
+        tempest::allocator::Allocator.alloc(layout)
     }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         LIVE.fetch_sub(layout.size(), Relaxed);
-        mimalloc::MiMalloc.dealloc(ptr, layout)
+        tempest::allocator::Allocator.dealloc(ptr, layout)
     }
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         if new_size >= layout.size() {
@@ -52,7 +52,7 @@ unsafe impl GlobalAlloc for Counting {
         } else {
             LIVE.fetch_sub(layout.size() - new_size, Relaxed);
         }
-        mimalloc::MiMalloc.realloc(ptr, layout, new_size)
+        tempest::allocator::Allocator.realloc(ptr, layout, new_size)
     }
 }
 

@@ -8,6 +8,7 @@
 
 #![warn(missing_docs)]
 
+pub mod allocator;
 pub mod check;
 pub mod codec;
 mod lookup;

@@ -7,7 +7,7 @@ mod cli;
 /// objects per execution, and mimalloc does that in a fraction of the
 /// system allocator's instructions (docs/performance.md).
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: tempest::allocator::Allocator = tempest::allocator::Allocator;
 
 fn main() {
     restore_default_sigpipe();
