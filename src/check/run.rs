@@ -9,7 +9,7 @@ use super::{
 };
 use crate::model::*;
 use crate::scenario::Scenario;
-use crate::sim::{RunResult, Workload};
+use crate::sim::RunResult;
 use crate::workflow::Registry;
 use std::collections::BTreeMap;
 
@@ -59,7 +59,7 @@ pub fn check_run(
     registry: &Registry,
 ) -> Vec<RunViolation> {
     let mut found = Vec::new();
-    let workload = Workload::new(scenario);
+    let workload = &result.workload;
     let group_of: BTreeMap<&WorkflowId, usize> = workload
         .executions
         .iter()
@@ -107,7 +107,7 @@ pub fn check_run(
             }
         }
     }
-    effects::check_signals(result, &runs, &workload, &mut found);
+    effects::check_signals(result, &runs, workload, &mut found);
     chains::check_chains(&runs, &mut found);
     children::check_children(&runs, &mut found);
     children::check_external_signals(&runs, &mut found);

@@ -3,6 +3,7 @@
 //! schedule, which can be written to a file), and the source the world asks
 //! for fault decisions: either the seed's fault streams or such a file.
 
+use super::network::{node_name, NodeId};
 use super::rng::{Purpose, Rng};
 use crate::model::{serde_opt_duration, Duration, SimTime};
 use serde::{Deserialize, Serialize};
@@ -281,13 +282,13 @@ pub struct PlannedFault {
 }
 
 impl FaultSource {
-    /// Faults drawn from the seed under `profile`, none after `heal_at`.
+    /// Faults drawn from the seed under `profile`, none after `heal_at`, in
+    /// a world of the Service, the client and `workers` workers.
     /// Returns the source and the timed faults (crashes, partitions) to schedule.
     pub fn drawn(
         seed: u64,
         profile: FaultProfile,
         heal_at: SimTime,
-        nodes: &[String],
         workers: u32,
     ) -> (FaultSource, Vec<PlannedFault>) {
         let mut process = Rng::new(seed, Purpose::ProcessFaults);
@@ -328,12 +329,11 @@ impl FaultSource {
             .partition_for
             .unwrap_or(Duration::from_secs(10))
             .as_millis() as u64;
-        if !nodes.is_empty() {
-            plan(profile.partition_every, &mut |r, _| Fault::Partition {
-                node: nodes[r.range(0, nodes.len() as u64 - 1) as usize].clone(),
-                duration_ms: r.range(100, partition_max.max(100)),
-            });
-        }
+        let nodes = 2 + workers;
+        plan(profile.partition_every, &mut |r, _| Fault::Partition {
+            node: node_name(r.range(0, nodes as u64 - 1) as NodeId),
+            duration_ms: r.range(100, partition_max.max(100)),
+        });
         planned.sort_by_key(|p| p.at);
         let source = FaultSource {
             mode: Mode::Drawn {
@@ -539,7 +539,6 @@ mod tests {
                 ..FaultProfile::everything()
             },
             heal,
-            &["worker-0".into()],
             1,
         );
         assert!(planned.iter().all(|p| p.at < heal));

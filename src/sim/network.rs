@@ -3,7 +3,7 @@
 //! node off from every other for a while.
 
 use super::rng::{Purpose, Rng};
-use crate::model::{Duration, SimTime};
+use crate::model::{decimal_text, Duration, SimTime};
 
 /// Index of a node: the Service is 0, the client 1, worker `i` is `2 + i`.
 pub type NodeId = u32;
@@ -17,7 +17,12 @@ pub fn node_name(node: NodeId) -> String {
     match node {
         SERVICE => "service".into(),
         CLIENT => "client".into(),
-        w => format!("worker-{}", w - 2),
+        w => {
+            let mut name = String::with_capacity(12);
+            name.push_str("worker-");
+            name.push_str(decimal_text((w - 2).into(), &mut [0; 20]));
+            name
+        }
     }
 }
 

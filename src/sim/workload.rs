@@ -59,9 +59,14 @@ pub struct Op {
 }
 
 impl Op {
-    /// The request id every send of this op carries.
-    pub fn request_id(&self, index: usize) -> String {
-        format!("req-{index}")
+    /// The request id every send of op `index` carries: `req-index`.
+    pub fn request_id(index: usize) -> Rc<str> {
+        let mut digits = [0; 20];
+        let digits = decimal_text(index as u64, &mut digits).as_bytes();
+        let mut text = [0; 24];
+        text[..4].copy_from_slice(b"req-");
+        text[4..4 + digits.len()].copy_from_slice(digits);
+        Rc::from(std::str::from_utf8(&text[..4 + digits.len()]).expect("ASCII"))
     }
 }
 
@@ -78,6 +83,7 @@ impl Workload {
     pub fn new(scenario: &Scenario) -> Workload {
         let mut executions = Vec::with_capacity(scenario.execution_count() as usize);
         let mut ops = Vec::with_capacity(scenario.execution_count() as usize);
+        let mut id_text = String::new();
         for (gi, g) in scenario.workflows.iter().enumerate() {
             let prefix = g.id_prefix.as_deref().unwrap_or(&g.workflow_type);
             let signal_names: Vec<Rc<str>> = g
@@ -94,7 +100,7 @@ impl Workload {
                 let execution = executions.len() as u32;
                 executions.push(PlannedExecution {
                     group: gi,
-                    workflow_id: WorkflowId::new(format!("{prefix}-{}", n + 1)),
+                    workflow_id: numbered_id(&mut id_text, prefix, n + 1),
                     run_id: None,
                 });
                 let start = SimTime::START + g.start_at + spread(g.start_spread, n, g.count);
@@ -138,6 +144,17 @@ impl Workload {
     }
 }
 
+/// `prefix-number`, written without the formatting machinery (a world of
+/// a million executions makes a million of them) in `text`, a buffer kept
+/// across calls.
+fn numbered_id(text: &mut String, prefix: &str, number: u32) -> WorkflowId {
+    text.clear();
+    text.push_str(prefix);
+    text.push('-');
+    text.push_str(decimal_text(number.into(), &mut [0; 20]));
+    WorkflowId::new(text.as_str())
+}
+
 fn spread(window: Duration, k: u32, count: u32) -> Duration {
     if count <= 1 {
         Duration::ZERO
@@ -163,6 +180,8 @@ mod tests {
         assert_eq!(w.ops.len(), 8);
         assert!(w.ops.windows(2).all(|p| p[0].at <= p[1].at));
         assert!(matches!(w.ops[0].kind, OpKind::Start));
+        assert_eq!(&*Op::request_id(0), "req-0");
+        assert_eq!(&*Op::request_id(4711), "req-4711");
         // The second start is at 5s (half the spread), its last signal 1s + 2s later.
         assert_eq!(
             w.last_op_time(),

@@ -12,7 +12,7 @@ use super::observer::CommitObserver;
 use super::rng::{Purpose, Rng};
 use super::scheduler::Scheduler;
 use super::trace::Trace;
-use super::workload::{OpKind, OpState, Workload};
+use super::workload::{Op, OpKind, OpState, Workload};
 use crate::model::*;
 use crate::sabotage::Sabotage;
 use crate::scenario::Scenario;
@@ -104,6 +104,8 @@ pub struct RunResult {
     pub acknowledged_signals: Vec<(WorkflowId, Rc<str>, Payload)>,
     /// Starts the Service acknowledged: workflow id → run id.
     pub acknowledged_starts: BTreeMap<WorkflowId, RunId>,
+    /// The executions the scenario planned and the client operations sent.
+    pub workload: Workload,
     /// Steps taken, messages sent, process restarts and the like.
     pub stats: RunStats,
 }
@@ -325,7 +327,6 @@ impl<'s> World<'s> {
         let seed = options.seed;
         let worker_count = scenario.workers.count;
         let heal_at = SimTime::START + scenario.heal_after;
-        let nodes: Vec<String> = (0..2 + worker_count).map(node_name).collect();
         let (profile, (faults, planned_faults)) = match &options.fault_schedule {
             Some(schedule) => {
                 for f in &schedule.faults {
@@ -348,8 +349,7 @@ impl<'s> World<'s> {
             }
             None => {
                 let profile = scenario.faults.profile_for(seed);
-                let drawn =
-                    FaultSource::drawn(seed, profile.clone(), heal_at, &nodes, worker_count);
+                let drawn = FaultSource::drawn(seed, profile.clone(), heal_at, worker_count);
                 (profile, drawn)
             }
         };
@@ -526,6 +526,7 @@ impl<'s> World<'s> {
             store,
             acknowledged_signals: self.acknowledged_signals,
             acknowledged_starts,
+            workload: self.workload,
             stats: self.stats,
         }
     }
@@ -1273,7 +1274,7 @@ impl<'s> World<'s> {
             return;
         }
         o.attempts += 1;
-        let request_id: Rc<str> = o.request_id(index).into();
+        let request_id = Op::request_id(index);
         let e = &self.workload.executions[o.execution as usize];
         let g = &self.scenario.workflows[e.group];
         let namespace = Namespace::default();
