@@ -13,6 +13,7 @@ use super::rng::{Purpose, Rng};
 use super::scheduler::Scheduler;
 use super::trace::Trace;
 use super::workload::{Op, OpKind, OpState, Workload};
+use crate::lookup::LookupMap;
 use crate::model::*;
 use crate::sabotage::Sabotage;
 use crate::scenario::Scenario;
@@ -291,7 +292,8 @@ pub struct World<'s> {
     crash_after_commit: Option<Duration>,
     service_wake_at: Option<SimTime>,
     workers: Vec<WorkerNode>,
-    calls: BTreeMap<u64, Call>,
+    /// Open calls by id.
+    calls: LookupMap<u64, Call>,
     next_call: u64,
     workload: Workload,
     next_op: usize,
@@ -406,7 +408,7 @@ impl<'s> World<'s> {
             crash_after_commit: None,
             service_wake_at: None,
             workers,
-            calls: BTreeMap::new(),
+            calls: LookupMap::default(),
             next_call: 0,
             workload,
             pending_ops: workload_len,
@@ -738,29 +740,30 @@ impl<'s> World<'s> {
         }
     }
 
+    /// The open calls that `which` picks, in the order they were made (the
+    /// map of calls is for lookups; its own order must not reach the run).
+    fn calls_of(&self, which: impl Fn(&Call) -> bool) -> Vec<u64> {
+        let mut ids: Vec<u64> = self
+            .calls
+            .iter()
+            .filter(|(_, c)| which(c))
+            .map(|(id, _)| *id)
+            .collect();
+        ids.sort_unstable();
+        ids
+    }
+
     /// A partition resets the connections of `node` (of everyone, for the
     /// Service): each of its calls breaks.
     fn reset_connections(&mut self, node: NodeId) {
-        let broken: Vec<u64> = self
-            .calls
-            .iter()
-            .filter(|(_, c)| node == SERVICE || c.node == node)
-            .map(|(id, _)| *id)
-            .collect();
-        for call in broken {
+        for call in self.calls_of(|c| node == SERVICE || c.node == node) {
             self.break_connection(CallId(call));
         }
     }
 
     /// A crashed worker's calls die with it; the Service forgets its parked polls.
     fn drop_calls_of(&mut self, node: NodeId) {
-        let dead: Vec<u64> = self
-            .calls
-            .iter()
-            .filter(|(_, c)| c.node == node)
-            .map(|(id, _)| *id)
-            .collect();
-        for call in dead {
+        for call in self.calls_of(|c| c.node == node) {
             self.calls.remove(&call);
             if let Some(service) = self.service.as_mut() {
                 service.cancel_poll(CallId(call));
