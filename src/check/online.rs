@@ -12,7 +12,7 @@ use super::status::STATUS_MATCHES_CLOSE;
 use crate::model::{Event, EventAttributes as A, SimTime, TimeoutType};
 use crate::service::RunRecord;
 use crate::sim::CommitObserver;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 /// The first violation seen during a run, where and when it happened.
 #[derive(Clone, Debug, PartialEq)]
@@ -40,7 +40,8 @@ struct RunProgress {
 /// keeps the first violation.
 #[derive(Default)]
 pub struct OnlineChecker {
-    runs: BTreeMap<usize, RunProgress>,
+    /// By the Store's dense run index.
+    runs: Vec<RunProgress>,
     first: Option<OnlineViolation>,
     commits: u64,
 }
@@ -68,7 +69,10 @@ impl CommitObserver for OnlineChecker {
         if self.first.is_some() {
             return;
         }
-        let progress = self.runs.entry(run.index).or_default();
+        if self.runs.len() <= run.index {
+            self.runs.resize_with(run.index + 1, RunProgress::default);
+        }
+        let progress = &mut self.runs[run.index];
         let history = run.history();
         let found = check_new_events(progress, &history).or_else(|| {
             let closed = progress.closed_by.is_some();
