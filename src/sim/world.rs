@@ -294,6 +294,8 @@ pub struct World<'s> {
     workers: Vec<WorkerNode>,
     /// Open calls by id.
     calls: LookupMap<u64, Call>,
+    /// The namespace every request names (shared, not made per request).
+    namespace: Namespace,
     next_call: u64,
     workload: Workload,
     next_op: usize,
@@ -409,6 +411,7 @@ impl<'s> World<'s> {
             service_wake_at: None,
             workers,
             calls: LookupMap::default(),
+            namespace: Namespace::default(),
             next_call: 0,
             workload,
             pending_ops: workload_len,
@@ -948,7 +951,7 @@ impl<'s> World<'s> {
             return;
         }
         let p = &node.pollers[poller as usize];
-        let namespace = Namespace::default();
+        let namespace = self.namespace.clone();
         let identity = node.identity.clone();
         let request = match p.kind {
             PollerKind::Workflow => Request::PollWorkflowTaskQueue(PollWorkflowTaskQueueRequest {
@@ -1280,7 +1283,7 @@ impl<'s> World<'s> {
         let request_id = Op::request_id(index);
         let e = &self.workload.executions[o.execution as usize];
         let g = &self.scenario.workflows[e.group];
-        let namespace = Namespace::default();
+        let namespace = self.namespace.clone();
         let current = WorkflowExecution {
             workflow_id: e.workflow_id.clone(),
             run_id: RunId::new(""),
