@@ -219,6 +219,16 @@ pub struct TimedFault {
     pub fault: Fault,
 }
 
+impl TimedFault {
+    /// `fault`, befalling at `now` (whole milliseconds, as a schedule records).
+    fn at(now: SimTime, fault: Fault) -> TimedFault {
+        TimedFault {
+            at_ms: now.since(SimTime::START).as_millis() as u64,
+            fault,
+        }
+    }
+}
+
 /// A fault schedule file: the faults a run injected, or the faults to inject.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -391,8 +401,7 @@ impl FaultSource {
     }
 
     fn realise(&mut self, now: SimTime, fault: Fault) {
-        let at_ms = now.since(SimTime::START).as_millis() as u64;
-        self.realised.push(TimedFault { at_ms, fault });
+        self.realised.push(TimedFault::at(now, fault));
     }
 
     /// Records a timed fault (crash, partition) when the world applies it.
@@ -411,19 +420,30 @@ impl FaultSource {
         if self.healed(now) {
             return fate;
         }
-        let mut faults = Vec::new();
+        let realised = &mut self.realised;
+        let mut befall = |fault: Fault| {
+            match fault {
+                Fault::DropMessage { .. } => fate.dropped = true,
+                Fault::DuplicateMessage { .. } => fate.duplicated = true,
+                Fault::DelayMessage { delay_ms, .. } => {
+                    fate.extra_delay = Duration::from_millis(delay_ms)
+                }
+                _ => {}
+            }
+            realised.push(TimedFault::at(now, fault));
+        };
         match &mut self.mode {
             Mode::Drawn {
                 profile, network, ..
             } => {
                 if network.chance(profile.drop_rate) {
-                    faults.push(Fault::DropMessage { message });
+                    befall(Fault::DropMessage { message });
                 } else {
                     if network.chance(profile.duplicate_rate) {
-                        faults.push(Fault::DuplicateMessage { message });
+                        befall(Fault::DuplicateMessage { message });
                     }
                     if network.chance(profile.reorder_rate) {
-                        faults.push(Fault::DelayMessage {
+                        befall(Fault::DelayMessage {
                             message,
                             delay_ms: network.range(200, 5_000),
                         });
@@ -431,21 +451,10 @@ impl FaultSource {
                 }
             }
             Mode::Scripted { messages, .. } => {
-                if let Some(list) = messages.remove(&message) {
-                    faults = list;
+                for fault in messages.remove(&message).into_iter().flatten() {
+                    befall(fault);
                 }
             }
-        }
-        for f in faults {
-            match &f {
-                Fault::DropMessage { .. } => fate.dropped = true,
-                Fault::DuplicateMessage { .. } => fate.duplicated = true,
-                Fault::DelayMessage { delay_ms, .. } => {
-                    fate.extra_delay = Duration::from_millis(*delay_ms)
-                }
-                _ => {}
-            }
-            self.realise(now, f);
         }
         fate
     }
