@@ -41,8 +41,10 @@ impl Purpose {
     }
 }
 
-/// A deterministic random stream for one purpose.
-pub struct Rng(ChaCha8Rng);
+/// A deterministic random stream for one purpose. Boxed: the generator
+/// buffers 256 bytes of output, and a world holds several streams in
+/// structs that move.
+pub struct Rng(Box<ChaCha8Rng>);
 
 impl Rng {
     /// The stream for `purpose` under `seed`.
@@ -55,7 +57,7 @@ impl Rng {
         for (chunk, word) in key.chunks_mut(8).zip([a, b, c, d]) {
             chunk.copy_from_slice(&word.to_le_bytes());
         }
-        Rng(ChaCha8Rng::from_seed(key))
+        Rng(Box::new(ChaCha8Rng::from_seed(key)))
     }
 
     /// A uniform u64.

@@ -1466,14 +1466,3 @@ fn response_name(r: &Response) -> String {
         }
     }
 }
-#[cfg(test)]
-mod size_probe {
-    #[test]
-    fn sizes() {
-        eprintln!("World {} Service {} Scheduler {} FaultSource {} Network {} Rng {} WorkerNode {} Message {} Step {} Request {} Response {} RunResult {}",
-            std::mem::size_of::<super::World>(), std::mem::size_of::<crate::service::Service>(),
-            std::mem::size_of::<super::Scheduler<super::Step>>(), std::mem::size_of::<super::FaultSource>(),
-            std::mem::size_of::<super::Network>(), std::mem::size_of::<super::Rng>(), std::mem::size_of::<super::WorkerNode>(),
-            std::mem::size_of::<super::Message>(), std::mem::size_of::<super::Step>(), std::mem::size_of::<crate::service::api::Request>(), std::mem::size_of::<crate::service::api::Response>(), std::mem::size_of::<super::RunResult>());
-    }
-}
