@@ -98,25 +98,26 @@ impl RunId {
         // The 32 hex digits of hi and lo as 8-4-4-4-12 with the version
         // nibble forced to 4 (the 13th digit is dropped), written directly:
         // this runs once per run started.
-        let mut digits = [0u8; 32];
-        for (i, digit) in digits.iter_mut().enumerate() {
-            let word = if i < 16 { hi } else { lo };
-            let nibble = (word >> (60 - 4 * (i % 16))) & 0xF;
-            *digit = b"0123456789abcdef"[nibble as usize];
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut uuid = [b'-'; 36];
+        let mut hex_digit = 0;
+        for (position, byte) in uuid.iter_mut().enumerate() {
+            if matches!(position, 8 | 13 | 18 | 23) {
+                continue;
+            }
+            if position == 14 {
+                *byte = b'4';
+                hex_digit += 1;
+                continue;
+            }
+            let word = if hex_digit < 16 { hi } else { lo };
+            let nibble = (word >> (60 - 4 * (hex_digit % 16))) & 0xF;
+            *byte = HEX[nibble as usize];
+            hex_digit += 1;
         }
-        let segment = |from: usize, to: usize| digits[from..to].iter().map(|&d| d as char);
-        let mut uuid = String::with_capacity(36);
-        uuid.extend(segment(0, 8));
-        uuid.push('-');
-        uuid.extend(segment(8, 12));
-        uuid.push('-');
-        uuid.push('4');
-        uuid.extend(segment(13, 16));
-        uuid.push('-');
-        uuid.extend(segment(16, 20));
-        uuid.push('-');
-        uuid.extend(segment(20, 32));
-        RunId::new(uuid)
+        RunId(Rc::from(
+            std::str::from_utf8(&uuid).expect("hex digits and dashes are ASCII"),
+        ))
     }
 }
 
