@@ -121,15 +121,37 @@ fn arm_attempt(run: usize, activity: &ActivityInfo, fx: &mut Effects) {
             started_time,
             last_heartbeat_time,
             ..
-        } => {
-            let at = *started_time + activity.start_to_close_timeout;
-            fx.deadlines.push((at, timeout(TimeoutType::StartToClose)));
-            if let Some(t) = activity.heartbeat_timeout {
-                fx.deadlines
-                    .push((*last_heartbeat_time + t, timeout(TimeoutType::Heartbeat)));
-            }
-        }
+        } => fx.deadlines.extend(started_attempt_deadlines(
+            run,
+            activity,
+            *started_time,
+            *last_heartbeat_time,
+        )),
     }
+}
+
+/// The deadlines of a started attempt: start-to-close, then heartbeat if
+/// the activity has a heartbeat timeout.
+fn started_attempt_deadlines(
+    run: usize,
+    activity: &ActivityInfo,
+    started_time: SimTime,
+    last_heartbeat_time: SimTime,
+) -> impl Iterator<Item = (SimTime, Deadline)> {
+    let timeout = move |timeout_type| Deadline::ActivityTimeout {
+        run,
+        scheduled_event_id: activity.scheduled_event_id,
+        attempt: activity.attempt,
+        timeout_type,
+    };
+    let start_to_close = (
+        started_time + activity.start_to_close_timeout,
+        timeout(TimeoutType::StartToClose),
+    );
+    let heartbeat = activity
+        .heartbeat_timeout
+        .map(|t| (last_heartbeat_time + t, timeout(TimeoutType::Heartbeat)));
+    std::iter::once(start_to_close).chain(heartbeat)
 }
 
 /// Applies a (validated) RequestCancelActivityTask command:
@@ -268,9 +290,7 @@ impl Service {
             identity,
             request_id: call.poll_request_id(),
         };
-        let mut fx = Effects::default();
-        arm_attempt(task.run, activity, &mut fx);
-        for (at, deadline) in fx.deadlines {
+        for (at, deadline) in started_attempt_deadlines(task.run, activity, now, now) {
             self.deadlines.push(at, deadline);
         }
         let response = PollActivityTaskQueueResponse {

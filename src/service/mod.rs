@@ -123,6 +123,9 @@ pub struct Service {
     deadlines: DeadlineQueue,
     /// Runs whose pending transfers already have a `Deadline::Transfers`.
     transfers_armed: std::collections::BTreeSet<usize>,
+    /// Emptied effect buffers kept for the next commit, so that collecting
+    /// effects does not allocate on every request.
+    spare_effects: Effects,
 }
 
 impl Service {
@@ -134,6 +137,7 @@ impl Service {
             matching: Matching::default(),
             deadlines: DeadlineQueue::default(),
             transfers_armed: Default::default(),
+            spare_effects: Effects::default(),
         }
     }
 
@@ -163,7 +167,7 @@ impl Service {
         request: Request,
         out: &mut Vec<(CallId, Response)>,
     ) {
-        let mut fx = Effects::default();
+        let mut fx = std::mem::take(&mut self.spare_effects);
         let result = match request {
             Request::StartWorkflowExecution(r) => self
                 .start_workflow_execution(now, *r, &mut fx)
@@ -189,7 +193,11 @@ impl Service {
             Request::PollWorkflowTaskQueue(r) => {
                 match self.poll_workflow_task_queue(now, call, r) {
                     Some(task) => Ok(Response::PollWorkflowTaskQueue(Some(Box::new(task)))),
-                    None => return,
+                    None => {
+                        // Parked: nothing to answer or apply yet.
+                        self.spare_effects = fx;
+                        return;
+                    }
                 }
             }
             Request::RespondWorkflowTaskCompleted(r) => self
@@ -201,7 +209,11 @@ impl Service {
             Request::PollActivityTaskQueue(r) => {
                 match self.poll_activity_task_queue(now, call, r) {
                     Some(task) => Ok(Response::PollActivityTaskQueue(Some(Box::new(task)))),
-                    None => return,
+                    None => {
+                        // Parked: nothing to answer or apply yet.
+                        self.spare_effects = fx;
+                        return;
+                    }
                 }
             }
             Request::RecordActivityTaskHeartbeat(r) => self
@@ -225,7 +237,7 @@ impl Service {
     /// backoffs, run timeouts and long-poll expiries. Events are stamped `now`.
     pub fn advance(&mut self, now: SimTime, out: &mut Vec<(CallId, Response)>) {
         while let Some((_, deadline)) = self.deadlines.pop_due(now) {
-            let mut fx = Effects::default();
+            let mut fx = std::mem::take(&mut self.spare_effects);
             match deadline {
                 Deadline::WorkflowTaskStartToClose {
                     run,
@@ -325,12 +337,13 @@ impl Service {
     }
 
     /// Applies a commit's effects: deadlines go to the heap, new tasks go to
-    /// a parked poller at once or wait in their queue.
-    fn apply(&mut self, now: SimTime, fx: Effects, out: &mut Vec<(CallId, Response)>) {
-        for (at, deadline) in fx.deadlines {
+    /// a parked poller at once or wait in their queue. The emptied buffers
+    /// are kept for the next commit.
+    fn apply(&mut self, now: SimTime, mut fx: Effects, out: &mut Vec<(CallId, Response)>) {
+        for (at, deadline) in fx.deadlines.drain(..) {
             self.deadlines.push(at, deadline);
         }
-        for (queue, sticky, task) in fx.workflow_tasks {
+        for (queue, sticky, task) in fx.workflow_tasks.drain(..) {
             if sticky {
                 let deadline = Deadline::StickyScheduleToStart {
                     run: task.run,
@@ -351,7 +364,7 @@ impl Service {
                 None => self.matching.push_workflow_task(queue, task),
             }
         }
-        for (queue, task) in fx.activity_tasks {
+        for (queue, task) in fx.activity_tasks.drain(..) {
             match self.matching.take_poller(PollKind::Activity, &queue) {
                 Some(poll) => {
                     let response =
@@ -365,6 +378,7 @@ impl Service {
             }
         }
         self.arm_transfers(now);
+        self.spare_effects = fx;
     }
 
     /// Parks a long poll and arms its expiry.
