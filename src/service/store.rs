@@ -10,6 +10,7 @@ use crate::codec::compact::{CompactHistory, EventHeader};
 use crate::lookup::LookupMap;
 use crate::model::*;
 use std::borrow::Cow;
+use std::collections::hash_map::Entry;
 use std::rc::Rc;
 
 /// Everything the Service has committed. Cloning it is a snapshot.
@@ -18,7 +19,7 @@ pub struct Store {
     runs: Vec<RunRecord>,
     by_execution: LookupMap<WorkflowExecution, usize>,
     /// The runs of each workflow id in start order; the last is the current run.
-    by_workflow_id: LookupMap<WorkflowId, Vec<usize>>,
+    by_workflow_id: LookupMap<WorkflowId, RunsOfWorkflow>,
     /// Start request ids already applied, and the run each created.
     start_request_ids: LookupMap<Rc<str>, usize>,
     /// Runs not yet closed (derived from `runs`: saves a scan of every run
@@ -163,6 +164,30 @@ fn started_of(event: &Event) -> &WorkflowExecutionStartedAttributes {
     }
 }
 
+/// The runs of one workflow id, in start order. Most ids have one run,
+/// which needs no allocation.
+#[derive(Clone, Debug)]
+enum RunsOfWorkflow {
+    One(usize),
+    Many(Vec<usize>),
+}
+
+impl RunsOfWorkflow {
+    fn as_slice(&self) -> &[usize] {
+        match self {
+            RunsOfWorkflow::One(index) => std::slice::from_ref(index),
+            RunsOfWorkflow::Many(indexes) => indexes,
+        }
+    }
+
+    fn push(&mut self, index: usize) {
+        match self {
+            RunsOfWorkflow::One(first) => *self = RunsOfWorkflow::Many(vec![*first, index]),
+            RunsOfWorkflow::Many(indexes) => indexes.push(index),
+        }
+    }
+}
+
 /// What a new run is created from; the Store assigns its index.
 pub(crate) struct NewRun {
     pub execution: WorkflowExecution,
@@ -220,13 +245,13 @@ impl Store {
     pub(crate) fn current_run(&self, workflow_id: &WorkflowId) -> Option<usize> {
         self.by_workflow_id
             .get(workflow_id)
-            .and_then(|runs| runs.last().copied())
+            .and_then(|runs| runs.as_slice().last().copied())
     }
     /// Every run of a workflow id, in start order.
     pub(crate) fn runs_of(&self, workflow_id: &WorkflowId) -> &[usize] {
         self.by_workflow_id
             .get(workflow_id)
-            .map_or(&[], Vec::as_slice)
+            .map_or(&[], RunsOfWorkflow::as_slice)
     }
     /// The run a start request id created, if it was already applied.
     pub(crate) fn run_for_start_request(&self, request_id: &str) -> Option<usize> {
@@ -238,10 +263,12 @@ impl Store {
     pub(crate) fn insert_run(&mut self, new: NewRun) -> usize {
         let index = self.runs.len();
         self.by_execution.insert(new.execution.clone(), index);
-        self.by_workflow_id
-            .entry(new.execution.workflow_id.clone())
-            .or_default()
-            .push(index);
+        match self.by_workflow_id.entry(new.execution.workflow_id.clone()) {
+            Entry::Occupied(runs) => runs.into_mut().push(index),
+            Entry::Vacant(runs) => {
+                runs.insert(RunsOfWorkflow::One(index));
+            }
+        }
         if let Some(request_id) = new.start_request_id {
             self.start_request_ids.insert(request_id, index);
         }
