@@ -7,6 +7,7 @@
 
 use super::api::CallId;
 use super::mutable_state::{ActivityTaskRef, WorkflowTaskRef};
+use crate::lookup::LookupMap;
 use crate::model::TaskQueue;
 use std::collections::{BTreeMap, VecDeque};
 use std::rc::Rc;
@@ -47,7 +48,8 @@ impl<T> Default for Queue<T> {
 pub(crate) struct Matching {
     workflow_queues: BTreeMap<TaskQueue, Queue<WorkflowTaskRef>>,
     activity_queues: BTreeMap<TaskQueue, Queue<ActivityTaskRef>>,
-    parked: BTreeMap<CallId, (PollKind, TaskQueue)>,
+    /// Where each parked poll waits (looked up by call only).
+    parked: LookupMap<CallId, (PollKind, TaskQueue)>,
 }
 
 impl Matching {
