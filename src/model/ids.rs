@@ -124,6 +124,11 @@ impl RunId {
 /// The decimal text of `n`, written into the end of `buffer` without the
 /// formatting machinery (for ids made on hot paths).
 pub fn decimal_text(n: u64, buffer: &mut [u8; 20]) -> &str {
+    std::str::from_utf8(decimal_digits(n, buffer)).expect("decimal digits are ASCII")
+}
+
+/// The ASCII decimal digits of `n`, written into the end of `buffer`.
+pub fn decimal_digits(n: u64, buffer: &mut [u8; 20]) -> &[u8] {
     let mut rest = n;
     let mut start = buffer.len();
     loop {
@@ -134,7 +139,7 @@ pub fn decimal_text(n: u64, buffer: &mut [u8; 20]) -> &str {
             break;
         }
     }
-    std::str::from_utf8(&buffer[start..]).expect("decimal digits are ASCII")
+    &buffer[start..]
 }
 
 /// SplitMix64 finaliser: a fixed, well-mixed hash of one u64.
