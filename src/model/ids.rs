@@ -99,22 +99,19 @@ impl RunId {
         // nibble forced to 4 (the 13th digit is dropped), written directly:
         // this runs once per run started.
         const HEX: &[u8; 16] = b"0123456789abcdef";
-        let mut uuid = [b'-'; 36];
-        let mut hex_digit = 0;
-        for (position, byte) in uuid.iter_mut().enumerate() {
-            if matches!(position, 8 | 13 | 18 | 23) {
-                continue;
-            }
-            if position == 14 {
-                *byte = b'4';
-                hex_digit += 1;
-                continue;
-            }
-            let word = if hex_digit < 16 { hi } else { lo };
-            let nibble = (word >> (60 - 4 * (hex_digit % 16))) & 0xF;
-            *byte = HEX[nibble as usize];
-            hex_digit += 1;
+        let mut hex = [0u8; 32];
+        for i in 0..16 {
+            let shift = 60 - 4 * i;
+            hex[i] = HEX[((hi >> shift) & 0xF) as usize];
+            hex[16 + i] = HEX[((lo >> shift) & 0xF) as usize];
         }
+        let mut uuid = [b'-'; 36];
+        uuid[..8].copy_from_slice(&hex[..8]);
+        uuid[9..13].copy_from_slice(&hex[8..12]);
+        uuid[14] = b'4';
+        uuid[15..18].copy_from_slice(&hex[13..16]);
+        uuid[19..23].copy_from_slice(&hex[16..20]);
+        uuid[24..].copy_from_slice(&hex[20..]);
         RunId(Rc::from(
             std::str::from_utf8(&uuid).expect("hex digits and dashes are ASCII"),
         ))
