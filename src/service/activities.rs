@@ -62,9 +62,7 @@ pub(crate) fn schedule(
     run.state
         .activity_ids
         .insert(activity.activity_id.clone(), scheduled_event_id);
-    run.state
-        .activities
-        .insert(scheduled_event_id, Box::new(activity));
+    run.state.activities.insert(Box::new(activity));
 }
 
 /// The in-memory work of a pending activity: its schedule-to-close
@@ -171,7 +169,7 @@ pub(crate) fn request_cancel(
     let activity = run
         .state
         .activities
-        .get_mut(&scheduled_event_id)
+        .get_mut(scheduled_event_id)
         .expect("validated: the activity is pending");
     if matches!(activity.attempt_state, AttemptState::Started { .. }) {
         activity.cancel_requested_event_id = Some(requested_event_id);
@@ -195,7 +193,7 @@ fn remove_activity(run: &mut RunRecord, scheduled_event_id: i64) -> Box<Activity
     let activity = run
         .state
         .activities
-        .remove(&scheduled_event_id)
+        .remove(scheduled_event_id)
         .expect("the activity is pending");
     run.state.activity_ids.remove(&activity.activity_id);
     activity
@@ -282,7 +280,7 @@ impl Service {
         let activity = run
             .state
             .activities
-            .get_mut(&task.scheduled_event_id)
+            .get_mut(task.scheduled_event_id)
             .expect("checked current");
         activity.attempt_state = AttemptState::Started {
             started_time: now,
@@ -330,7 +328,7 @@ impl Service {
             && run
                 .state
                 .activities
-                .get(&token.scheduled_event_id)
+                .get(token.scheduled_event_id)
                 .is_some_and(|a| {
                     a.attempt == token.attempt
                         && matches!(a.attempt_state, AttemptState::Started { .. })
@@ -355,7 +353,7 @@ impl Service {
         let activity = run
             .state
             .activities
-            .get_mut(&r.task_token.scheduled_event_id)
+            .get_mut(r.task_token.scheduled_event_id)
             .expect("checked running");
         if let AttemptState::Started {
             last_heartbeat_time,
@@ -420,7 +418,11 @@ impl Service {
         let ignore_maximum_attempts = self.sabotaged(Sabotage::RetryIgnoresMaxAttempts);
         let run = self.store.at_mut(index);
         let scheduled_event_id = r.task_token.scheduled_event_id;
-        let activity = &run.state.activities[&scheduled_event_id];
+        let activity = run
+            .state
+            .activities
+            .get(scheduled_event_id)
+            .expect("checked running");
         match retry_decision(run, activity, &r.failure, now, ignore_maximum_attempts) {
             RetryDecision::Retry(wait) => {
                 retry_after(run, scheduled_event_id, r.failure, now + wait, fx)
@@ -480,7 +482,7 @@ impl Service {
         if !run.status.is_running() {
             return;
         }
-        let Some(activity) = run.state.activities.get(&scheduled_event_id) else {
+        let Some(activity) = run.state.activities.get(scheduled_event_id) else {
             return;
         };
         let this_attempt = activity.attempt == attempt;
@@ -562,7 +564,7 @@ impl Service {
         fx: &mut Effects,
     ) {
         let run = self.store.at_mut(index);
-        let Some(activity) = run.state.activities.get_mut(&scheduled_event_id) else {
+        let Some(activity) = run.state.activities.get_mut(scheduled_event_id) else {
             return;
         };
         let due =
@@ -587,7 +589,7 @@ fn retry_after(
     let activity = run
         .state
         .activities
-        .get_mut(&scheduled_event_id)
+        .get_mut(scheduled_event_id)
         .expect("the activity is pending");
     activity.attempt += 1;
     activity.last_failure = Some(failure);
@@ -602,7 +604,7 @@ pub(crate) fn activity_task_is_current(store: &Store, task: &ActivityTaskRef) ->
         && run
             .state
             .activities
-            .get(&task.scheduled_event_id)
+            .get(task.scheduled_event_id)
             .is_some_and(|a| {
                 a.attempt == task.attempt && matches!(a.attempt_state, AttemptState::Queued { .. })
             })

@@ -119,7 +119,7 @@ pub(crate) fn validate(state: &MutableState, commands: &[Command]) -> Result<(),
             Command::RequestCancelActivityTask { scheduled_event_id } => {
                 let cancelable = state
                     .activities
-                    .get(scheduled_event_id)
+                    .get(*scheduled_event_id)
                     .is_some_and(|a| a.cancel_requested_event_id.is_none())
                     && cancel_requests.insert(*scheduled_event_id);
                 if !cancelable {

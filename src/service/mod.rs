@@ -11,6 +11,7 @@
 //! - `workflow_tasks`: workflow task dispatch, completion, failure, timeouts;
 //! - `commands`: the commands of a completed workflow task, validated then applied;
 //! - `activities`: activity dispatch, heartbeats, outcomes, timeouts, retries;
+//! - `pending_activities`: a run's pending activities, in id order;
 //! - `user_timers`: timers started by workflow code;
 //! - `workflow_retries`: retrying a failed or timed-out run as a new run;
 //! - `cron_runs`: cron schedules: waiting for a slot, the next run of the chain;
@@ -63,6 +64,7 @@ mod cron_runs;
 mod executions;
 mod matching;
 mod mutable_state;
+mod pending_activities;
 mod store;
 mod timers;
 mod transfers;

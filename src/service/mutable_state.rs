@@ -9,6 +9,7 @@
 //! after committing. Everything here is durable: `Service::recover`
 //! rebuilds the in-memory side from it.
 
+use super::pending_activities::PendingActivities;
 use super::store::RunRecord;
 use super::timers::Deadline;
 use crate::model::*;
@@ -31,7 +32,7 @@ pub(crate) struct MutableState {
     /// Events that arrived while a workflow task was started (rule 5).
     pub buffered: Vec<BufferedEvent>,
     /// Pending activities by ActivityTaskScheduled id.
-    pub activities: BTreeMap<i64, Box<ActivityInfo>>,
+    pub activities: PendingActivities,
     /// Pending activity ids, to reject duplicates.
     pub activity_ids: BTreeMap<ActivityId, i64>,
     /// Pending timers.
@@ -68,7 +69,7 @@ impl MutableState {
             sticky_queue: None,
             previous_started_event_id: 0,
             buffered: Vec::new(),
-            activities: BTreeMap::new(),
+            activities: PendingActivities::default(),
             activity_ids: BTreeMap::new(),
             timers: BTreeMap::new(),
             run_expiration_time: None,
