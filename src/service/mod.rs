@@ -126,8 +126,8 @@ pub struct Service {
     /// Runs whose pending transfers already have a `Deadline::Transfers`.
     transfers_armed: std::collections::BTreeSet<usize>,
     /// Emptied effect buffers kept for the next commit, so that collecting
-    /// effects does not allocate on every request.
-    spare_effects: Effects,
+    /// effects does not allocate on every request (`None` while in use).
+    spare_effects: Option<Effects>,
 }
 
 impl Service {
@@ -139,7 +139,7 @@ impl Service {
             matching: Matching::default(),
             deadlines: DeadlineQueue::default(),
             transfers_armed: Default::default(),
-            spare_effects: Effects::default(),
+            spare_effects: None,
         }
     }
 
@@ -169,7 +169,7 @@ impl Service {
         request: Request,
         out: &mut Vec<(CallId, Response)>,
     ) {
-        let mut fx = std::mem::take(&mut self.spare_effects);
+        let mut fx = self.spare_effects.take().unwrap_or_default();
         let result = match request {
             Request::StartWorkflowExecution(r) => self
                 .start_workflow_execution(now, *r, &mut fx)
@@ -197,7 +197,7 @@ impl Service {
                     Some(task) => Ok(Response::PollWorkflowTaskQueue(Some(Box::new(task)))),
                     None => {
                         // Parked: nothing to answer or apply yet.
-                        self.spare_effects = fx;
+                        self.spare_effects = Some(fx);
                         return;
                     }
                 }
@@ -213,7 +213,7 @@ impl Service {
                     Some(task) => Ok(Response::PollActivityTaskQueue(Some(Box::new(task)))),
                     None => {
                         // Parked: nothing to answer or apply yet.
-                        self.spare_effects = fx;
+                        self.spare_effects = Some(fx);
                         return;
                     }
                 }
@@ -239,7 +239,7 @@ impl Service {
     /// backoffs, run timeouts and long-poll expiries. Events are stamped `now`.
     pub fn advance(&mut self, now: SimTime, out: &mut Vec<(CallId, Response)>) {
         while let Some((_, deadline)) = self.deadlines.pop_due(now) {
-            let mut fx = std::mem::take(&mut self.spare_effects);
+            let mut fx = self.spare_effects.take().unwrap_or_default();
             match deadline {
                 Deadline::WorkflowTaskStartToClose {
                     run,
@@ -380,7 +380,7 @@ impl Service {
             }
         }
         self.arm_transfers(now);
-        self.spare_effects = fx;
+        self.spare_effects = Some(fx);
     }
 
     /// Parks a long poll and arms its expiry.
