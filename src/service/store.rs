@@ -125,6 +125,7 @@ impl RunRecord {
         self.history_len() as i64 + 1
     }
     /// The events of a run still open, to append to.
+    #[inline]
     pub(crate) fn open_history(&mut self) -> &mut Vec<Event> {
         match &mut self.history {
             StoredHistory::Events(events) => Rc::make_mut(events),
