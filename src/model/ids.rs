@@ -9,9 +9,25 @@ use std::rc::Rc;
 macro_rules! name_type {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
-        #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[derive(Clone, Eq, PartialOrd, Ord, Serialize, Deserialize)]
         #[serde(transparent)]
         pub struct $name(pub Rc<str>);
+
+        /// Equal texts; a name cloned from the other (the same `Rc`) is
+        /// equal without comparing them.
+        impl PartialEq for $name {
+            #[inline]
+            fn eq(&self, other: &Self) -> bool {
+                Rc::ptr_eq(&self.0, &other.0) || self.0 == other.0
+            }
+        }
+
+        /// The hash of the text (as derived; written out beside `eq`).
+        impl std::hash::Hash for $name {
+            fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+                self.0.hash(state);
+            }
+        }
 
         impl $name {
             /// Wraps a string.
@@ -171,6 +187,20 @@ mod tests {
         for n in [0, 1, 9, 10, 99, 100, 12_345, u64::from(u32::MAX), u64::MAX] {
             assert_eq!(decimal_text(n, &mut [0; 20]), n.to_string());
         }
+    }
+
+    #[test]
+    fn names_are_equal_by_text_whether_or_not_they_share_it() {
+        use std::hash::BuildHasher;
+        let queue = TaskQueue::new("orders");
+        assert_eq!(queue, queue.clone());
+        assert_eq!(queue, TaskQueue::new("orders"));
+        assert_ne!(queue, TaskQueue::new("order"));
+        let state = std::collections::hash_map::RandomState::new();
+        assert_eq!(
+            state.hash_one(&queue),
+            state.hash_one(TaskQueue::new("orders"))
+        );
     }
 
     #[test]
