@@ -12,6 +12,7 @@
 use super::pending_activities::PendingActivities;
 use super::store::RunRecord;
 use super::timers::Deadline;
+use crate::lookup::LookupMap;
 use crate::model::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
@@ -33,8 +34,8 @@ pub(crate) struct MutableState {
     pub buffered: Vec<BufferedEvent>,
     /// Pending activities by ActivityTaskScheduled id.
     pub activities: PendingActivities,
-    /// Pending activity ids, to reject duplicates.
-    pub activity_ids: BTreeMap<ActivityId, i64>,
+    /// Pending activity ids, to reject duplicates (looked up only).
+    pub activity_ids: LookupMap<ActivityId, i64>,
     /// Pending timers.
     pub timers: BTreeMap<TimerId, TimerInfo>,
     /// When the run times out: the earlier of the run timeout and the
@@ -70,7 +71,7 @@ impl MutableState {
             previous_started_event_id: 0,
             buffered: Vec::new(),
             activities: PendingActivities::default(),
-            activity_ids: BTreeMap::new(),
+            activity_ids: LookupMap::default(),
             timers: BTreeMap::new(),
             run_expiration_time: None,
             execution_expiration_time: None,
@@ -483,7 +484,7 @@ impl RunRecord {
         state.workflow_task = WorkflowTaskState::None;
         state.buffered = Vec::new();
         state.activities.clear();
-        state.activity_ids.clear();
+        state.activity_ids = LookupMap::default();
         state.timers.clear();
     }
 }
