@@ -126,7 +126,7 @@ fn sticky_task_moves_to_normal_queue_with_full_history_after_restart() {
     assert!(h.poll_workflow_task_on("sticky-1").is_none());
     let task = h.poll_workflow_task();
     assert_eq!(task.first_event_id, 1);
-    assert_eq!(task.history, h.history(&run));
+    assert_eq!(task.history[..], h.history(&run)[..]);
 }
 
 #[test]

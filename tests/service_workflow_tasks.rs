@@ -76,7 +76,7 @@ fn first_poll_gets_full_history_with_started_event() {
     assert_eq!(task.first_event_id, 1);
     assert_eq!(task.started_event_id, 3);
     assert_eq!(task.previous_started_event_id, 0);
-    assert_eq!(task.history, h.history(&run));
+    assert_eq!(task.history[..], h.history(&run)[..]);
     assert_eq!(task.task_token.scheduled_event_id, 2);
 }
 
@@ -259,7 +259,7 @@ fn signal_after_failure_turns_transient_retry_into_normal_task() {
     h.signal(&run, "s", "sig-1");
     let task = h.poll_workflow_task();
     assert_eq!(task.attempt, 1);
-    assert_eq!(task.history, h.history(&run));
+    assert_eq!(task.history[..], h.history(&run)[..]);
     assert_eq!(
         h.types(&run)[3..],
         [
@@ -370,7 +370,7 @@ fn sticky_task_gets_partial_history() {
         .expect("task on sticky queue");
     assert_eq!(sticky.previous_started_event_id, 3);
     assert_eq!(sticky.first_event_id, 4);
-    assert_eq!(sticky.history, h.history(&run)[3..]);
+    assert_eq!(sticky.history[..], h.history(&run)[3..]);
     assert_eq!(
         sticky
             .history
@@ -406,7 +406,7 @@ fn untaken_sticky_task_times_out_to_normal_queue_with_full_history() {
     ));
     let task = h.poll_workflow_task();
     assert_eq!(task.first_event_id, 1);
-    assert_eq!(task.history, h.history(&run));
+    assert_eq!(task.history[..], h.history(&run)[..]);
     assert!(h.poll_workflow_task_on("sticky-1").is_none());
 }
 

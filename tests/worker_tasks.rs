@@ -393,7 +393,7 @@ fn cache_evicts_the_least_recently_used_run_beyond_capacity() {
     assert_eq!(worker.cache_len(), 1);
     // The first run was evicted: a sticky task for it needs a reset.
     first.first_event_id = 4;
-    first.history.clear();
+    first.history = Vec::new().into();
     assert_eq!(
         failed_task(worker.process(&first)).cause,
         WorkflowTaskFailedCause::ResetStickyTaskQueue

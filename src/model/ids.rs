@@ -9,9 +9,25 @@ use std::rc::Rc;
 macro_rules! name_type {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
-        #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[derive(Clone, Eq, PartialOrd, Ord, Serialize, Deserialize)]
         #[serde(transparent)]
         pub struct $name(pub Rc<str>);
+
+        /// Equal texts; a name cloned from the other (the same `Rc`) is
+        /// equal without comparing them.
+        impl PartialEq for $name {
+            #[inline]
+            fn eq(&self, other: &Self) -> bool {
+                Rc::ptr_eq(&self.0, &other.0) || self.0 == other.0
+            }
+        }
+
+        /// The hash of the text (as derived; written out beside `eq`).
+        impl std::hash::Hash for $name {
+            fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+                self.0.hash(state);
+            }
+        }
 
         impl $name {
             /// Wraps a string.
@@ -98,31 +114,34 @@ impl RunId {
         // The 32 hex digits of hi and lo as 8-4-4-4-12 with the version
         // nibble forced to 4 (the 13th digit is dropped), written directly:
         // this runs once per run started.
-        let mut digits = [0u8; 32];
-        for (i, digit) in digits.iter_mut().enumerate() {
-            let word = if i < 16 { hi } else { lo };
-            let nibble = (word >> (60 - 4 * (i % 16))) & 0xF;
-            *digit = b"0123456789abcdef"[nibble as usize];
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut hex = [0u8; 32];
+        for i in 0..16 {
+            let shift = 60 - 4 * i;
+            hex[i] = HEX[((hi >> shift) & 0xF) as usize];
+            hex[16 + i] = HEX[((lo >> shift) & 0xF) as usize];
         }
-        let segment = |from: usize, to: usize| digits[from..to].iter().map(|&d| d as char);
-        let mut uuid = String::with_capacity(36);
-        uuid.extend(segment(0, 8));
-        uuid.push('-');
-        uuid.extend(segment(8, 12));
-        uuid.push('-');
-        uuid.push('4');
-        uuid.extend(segment(13, 16));
-        uuid.push('-');
-        uuid.extend(segment(16, 20));
-        uuid.push('-');
-        uuid.extend(segment(20, 32));
-        RunId::new(uuid)
+        let mut uuid = [b'-'; 36];
+        uuid[..8].copy_from_slice(&hex[..8]);
+        uuid[9..13].copy_from_slice(&hex[8..12]);
+        uuid[14] = b'4';
+        uuid[15..18].copy_from_slice(&hex[13..16]);
+        uuid[19..23].copy_from_slice(&hex[16..20]);
+        uuid[24..].copy_from_slice(&hex[20..]);
+        RunId(Rc::from(
+            std::str::from_utf8(&uuid).expect("hex digits and dashes are ASCII"),
+        ))
     }
 }
 
 /// The decimal text of `n`, written into the end of `buffer` without the
 /// formatting machinery (for ids made on hot paths).
 pub fn decimal_text(n: u64, buffer: &mut [u8; 20]) -> &str {
+    std::str::from_utf8(decimal_digits(n, buffer)).expect("decimal digits are ASCII")
+}
+
+/// The ASCII decimal digits of `n`, written into the end of `buffer`.
+pub fn decimal_digits(n: u64, buffer: &mut [u8; 20]) -> &[u8] {
     let mut rest = n;
     let mut start = buffer.len();
     loop {
@@ -133,7 +152,7 @@ pub fn decimal_text(n: u64, buffer: &mut [u8; 20]) -> &str {
             break;
         }
     }
-    std::str::from_utf8(&buffer[start..]).expect("decimal digits are ASCII")
+    &buffer[start..]
 }
 
 /// SplitMix64 finaliser: a fixed, well-mixed hash of one u64.
@@ -168,6 +187,20 @@ mod tests {
         for n in [0, 1, 9, 10, 99, 100, 12_345, u64::from(u32::MAX), u64::MAX] {
             assert_eq!(decimal_text(n, &mut [0; 20]), n.to_string());
         }
+    }
+
+    #[test]
+    fn names_are_equal_by_text_whether_or_not_they_share_it() {
+        use std::hash::BuildHasher;
+        let queue = TaskQueue::new("orders");
+        assert_eq!(queue, queue.clone());
+        assert_eq!(queue, TaskQueue::new("orders"));
+        assert_ne!(queue, TaskQueue::new("order"));
+        let state = std::collections::hash_map::RandomState::new();
+        assert_eq!(
+            state.hash_one(&queue),
+            state.hash_one(TaskQueue::new("orders"))
+        );
     }
 
     #[test]

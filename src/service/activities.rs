@@ -62,9 +62,7 @@ pub(crate) fn schedule(
     run.state
         .activity_ids
         .insert(activity.activity_id.clone(), scheduled_event_id);
-    run.state
-        .activities
-        .insert(scheduled_event_id, Box::new(activity));
+    run.state.activities.insert(Box::new(activity));
 }
 
 /// The in-memory work of a pending activity: its schedule-to-close
@@ -121,15 +119,37 @@ fn arm_attempt(run: usize, activity: &ActivityInfo, fx: &mut Effects) {
             started_time,
             last_heartbeat_time,
             ..
-        } => {
-            let at = *started_time + activity.start_to_close_timeout;
-            fx.deadlines.push((at, timeout(TimeoutType::StartToClose)));
-            if let Some(t) = activity.heartbeat_timeout {
-                fx.deadlines
-                    .push((*last_heartbeat_time + t, timeout(TimeoutType::Heartbeat)));
-            }
-        }
+        } => fx.deadlines.extend(started_attempt_deadlines(
+            run,
+            activity,
+            *started_time,
+            *last_heartbeat_time,
+        )),
     }
+}
+
+/// The deadlines of a started attempt: start-to-close, then heartbeat if
+/// the activity has a heartbeat timeout.
+fn started_attempt_deadlines(
+    run: usize,
+    activity: &ActivityInfo,
+    started_time: SimTime,
+    last_heartbeat_time: SimTime,
+) -> impl Iterator<Item = (SimTime, Deadline)> {
+    let timeout = move |timeout_type| Deadline::ActivityTimeout {
+        run,
+        scheduled_event_id: activity.scheduled_event_id,
+        attempt: activity.attempt,
+        timeout_type,
+    };
+    let start_to_close = (
+        started_time + activity.start_to_close_timeout,
+        timeout(TimeoutType::StartToClose),
+    );
+    let heartbeat = activity
+        .heartbeat_timeout
+        .map(|t| (last_heartbeat_time + t, timeout(TimeoutType::Heartbeat)));
+    std::iter::once(start_to_close).chain(heartbeat)
 }
 
 /// Applies a (validated) RequestCancelActivityTask command:
@@ -149,7 +169,7 @@ pub(crate) fn request_cancel(
     let activity = run
         .state
         .activities
-        .get_mut(&scheduled_event_id)
+        .get_mut(scheduled_event_id)
         .expect("validated: the activity is pending");
     if matches!(activity.attempt_state, AttemptState::Started { .. }) {
         activity.cancel_requested_event_id = Some(requested_event_id);
@@ -173,7 +193,7 @@ fn remove_activity(run: &mut RunRecord, scheduled_event_id: i64) -> Box<Activity
     let activity = run
         .state
         .activities
-        .remove(&scheduled_event_id)
+        .remove(scheduled_event_id)
         .expect("the activity is pending");
     run.state.activity_ids.remove(&activity.activity_id);
     activity
@@ -260,7 +280,7 @@ impl Service {
         let activity = run
             .state
             .activities
-            .get_mut(&task.scheduled_event_id)
+            .get_mut(task.scheduled_event_id)
             .expect("checked current");
         activity.attempt_state = AttemptState::Started {
             started_time: now,
@@ -268,9 +288,7 @@ impl Service {
             identity,
             request_id: call.poll_request_id(),
         };
-        let mut fx = Effects::default();
-        arm_attempt(task.run, activity, &mut fx);
-        for (at, deadline) in fx.deadlines {
+        for (at, deadline) in started_attempt_deadlines(task.run, activity, now, now) {
             self.deadlines.push(at, deadline);
         }
         let response = PollActivityTaskQueueResponse {
@@ -310,7 +328,7 @@ impl Service {
             && run
                 .state
                 .activities
-                .get(&token.scheduled_event_id)
+                .get(token.scheduled_event_id)
                 .is_some_and(|a| {
                     a.attempt == token.attempt
                         && matches!(a.attempt_state, AttemptState::Started { .. })
@@ -335,7 +353,7 @@ impl Service {
         let activity = run
             .state
             .activities
-            .get_mut(&r.task_token.scheduled_event_id)
+            .get_mut(r.task_token.scheduled_event_id)
             .expect("checked running");
         if let AttemptState::Started {
             last_heartbeat_time,
@@ -400,7 +418,11 @@ impl Service {
         let ignore_maximum_attempts = self.sabotaged(Sabotage::RetryIgnoresMaxAttempts);
         let run = self.store.at_mut(index);
         let scheduled_event_id = r.task_token.scheduled_event_id;
-        let activity = &run.state.activities[&scheduled_event_id];
+        let activity = run
+            .state
+            .activities
+            .get(scheduled_event_id)
+            .expect("checked running");
         match retry_decision(run, activity, &r.failure, now, ignore_maximum_attempts) {
             RetryDecision::Retry(wait) => {
                 retry_after(run, scheduled_event_id, r.failure, now + wait, fx)
@@ -460,7 +482,7 @@ impl Service {
         if !run.status.is_running() {
             return;
         }
-        let Some(activity) = run.state.activities.get(&scheduled_event_id) else {
+        let Some(activity) = run.state.activities.get(scheduled_event_id) else {
             return;
         };
         let this_attempt = activity.attempt == attempt;
@@ -542,7 +564,7 @@ impl Service {
         fx: &mut Effects,
     ) {
         let run = self.store.at_mut(index);
-        let Some(activity) = run.state.activities.get_mut(&scheduled_event_id) else {
+        let Some(activity) = run.state.activities.get_mut(scheduled_event_id) else {
             return;
         };
         let due =
@@ -567,7 +589,7 @@ fn retry_after(
     let activity = run
         .state
         .activities
-        .get_mut(&scheduled_event_id)
+        .get_mut(scheduled_event_id)
         .expect("the activity is pending");
     activity.attempt += 1;
     activity.last_failure = Some(failure);
@@ -582,7 +604,7 @@ pub(crate) fn activity_task_is_current(store: &Store, task: &ActivityTaskRef) ->
         && run
             .state
             .activities
-            .get(&task.scheduled_event_id)
+            .get(task.scheduled_event_id)
             .is_some_and(|a| {
                 a.attempt == task.attempt && matches!(a.attempt_state, AttemptState::Queued { .. })
             })

@@ -19,11 +19,11 @@ impl CallId {
     pub(crate) fn poll_request_id(self) -> Rc<str> {
         const PREFIX: &str = "poll-";
         let mut digits = [0; 20];
-        let digits = crate::model::decimal_text(self.0, &mut digits);
+        let digits = crate::model::decimal_digits(self.0, &mut digits);
         let mut text = [0u8; PREFIX.len() + 20];
         let len = PREFIX.len() + digits.len();
         text[..PREFIX.len()].copy_from_slice(PREFIX.as_bytes());
-        text[PREFIX.len()..len].copy_from_slice(digits.as_bytes());
+        text[PREFIX.len()..len].copy_from_slice(digits);
         Rc::from(std::str::from_utf8(&text[..len]).expect("ASCII digits"))
     }
 }
@@ -331,7 +331,52 @@ pub struct PollWorkflowTaskQueueResponse {
     /// A transient task's Scheduled/Started events (attempt > 1) are included
     /// at the end although they are not yet in the stored history.
     pub first_event_id: i64,
-    pub history: History,
+    pub history: TaskHistory,
+}
+
+/// The events a workflow task carries: the end of the run's history from
+/// some event on, shared with the Store instead of copied. Reads as a slice
+/// of events.
+#[derive(Clone)]
+pub struct TaskHistory {
+    events: Rc<Vec<Event>>,
+    first_index: usize,
+}
+
+impl TaskHistory {
+    /// The events of `events` from index `first_index` on.
+    pub(crate) fn shared(events: Rc<Vec<Event>>, first_index: usize) -> TaskHistory {
+        debug_assert!(first_index <= events.len());
+        TaskHistory {
+            events,
+            first_index,
+        }
+    }
+}
+
+impl From<Vec<Event>> for TaskHistory {
+    fn from(events: Vec<Event>) -> TaskHistory {
+        TaskHistory::shared(Rc::new(events), 0)
+    }
+}
+
+impl std::ops::Deref for TaskHistory {
+    type Target = [Event];
+    fn deref(&self) -> &[Event] {
+        &self.events[self.first_index..]
+    }
+}
+
+impl std::fmt::Debug for TaskHistory {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&**self, f)
+    }
+}
+
+impl PartialEq for TaskHistory {
+    fn eq(&self, other: &TaskHistory) -> bool {
+        **self == **other
+    }
 }
 
 /// RespondWorkflowTaskCompleted.

@@ -14,7 +14,6 @@ use super::store::RunRecord;
 use super::user_timers;
 use super::workflow_retries::WorkflowRetry;
 use crate::model::*;
-use std::collections::BTreeSet;
 
 /// Why a batch of commands fails its workflow task.
 pub(crate) struct Rejection {
@@ -56,13 +55,43 @@ pub(crate) struct CommandsOutcome {
     pub workflow_result: Option<Payload>,
 }
 
+/// The few keys that one batch of commands names, in a `Vec`: a batch
+/// holds a handful of commands, and a B-tree set would allocate a node for
+/// its first key.
+struct BatchSet<T>(Vec<T>);
+
+impl<T: PartialEq> BatchSet<T> {
+    fn new() -> Self {
+        BatchSet(Vec::new())
+    }
+    fn contains(&self, key: &T) -> bool {
+        self.0.contains(key)
+    }
+    /// Adds `key`; returns whether it was not there yet.
+    fn insert(&mut self, key: T) -> bool {
+        let new = !self.contains(&key);
+        if new {
+            self.0.push(key);
+        }
+        new
+    }
+    /// Removes `key`; returns whether it was there.
+    fn remove(&mut self, key: &T) -> bool {
+        let position = self.0.iter().position(|k| k == key);
+        if let Some(index) = position {
+            self.0.swap_remove(index);
+        }
+        position.is_some()
+    }
+}
+
 /// Checks a batch against the run's pending activities and timers, in order,
 /// up to the first closing command.
 pub(crate) fn validate(state: &MutableState, commands: &[Command]) -> Result<(), Rejection> {
-    let mut new_activity_ids = BTreeSet::new();
-    let mut cancel_requests = BTreeSet::new();
-    let mut started_timers = BTreeSet::new();
-    let mut canceled_timers = BTreeSet::new();
+    let mut new_activity_ids = BatchSet::new();
+    let mut cancel_requests = BatchSet::new();
+    let mut started_timers = BatchSet::new();
+    let mut canceled_timers = BatchSet::new();
     for command in commands {
         match command {
             Command::ScheduleActivityTask(a) => {
@@ -90,7 +119,7 @@ pub(crate) fn validate(state: &MutableState, commands: &[Command]) -> Result<(),
             Command::RequestCancelActivityTask { scheduled_event_id } => {
                 let cancelable = state
                     .activities
-                    .get(scheduled_event_id)
+                    .get(*scheduled_event_id)
                     .is_some_and(|a| a.cancel_requested_event_id.is_none())
                     && cancel_requests.insert(*scheduled_event_id);
                 if !cancelable {
@@ -103,8 +132,9 @@ pub(crate) fn validate(state: &MutableState, commands: &[Command]) -> Result<(),
                 }
             }
             Command::StartTimer { timer_id, .. } => {
-                let pending = started_timers.contains(timer_id)
-                    || (state.timers.contains_key(timer_id) && !canceled_timers.contains(timer_id));
+                let pending = started_timers.contains(&timer_id)
+                    || (state.timers.contains_key(timer_id)
+                        && !canceled_timers.contains(&timer_id));
                 if pending {
                     let cause = WorkflowTaskFailedCause::BadStartTimerAttributes;
                     return reject(cause, format!("timer id {timer_id} is already pending"));
@@ -112,8 +142,9 @@ pub(crate) fn validate(state: &MutableState, commands: &[Command]) -> Result<(),
                 started_timers.insert(timer_id);
             }
             Command::CancelTimer { timer_id } => {
-                let pending = started_timers.remove(timer_id)
-                    || (state.timers.contains_key(timer_id) && !canceled_timers.contains(timer_id));
+                let pending = started_timers.remove(&timer_id)
+                    || (state.timers.contains_key(timer_id)
+                        && !canceled_timers.contains(&timer_id));
                 if !pending {
                     let cause = other("WORKFLOW_TASK_FAILED_CAUSE_BAD_CANCEL_TIMER_ATTRIBUTES");
                     return reject(cause, format!("no pending timer {timer_id}"));

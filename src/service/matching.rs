@@ -7,8 +7,9 @@
 
 use super::api::CallId;
 use super::mutable_state::{ActivityTaskRef, WorkflowTaskRef};
+use crate::lookup::LookupMap;
 use crate::model::TaskQueue;
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 use std::rc::Rc;
 
 /// Which kind of task a poll asks for.
@@ -42,12 +43,46 @@ impl<T> Default for Queue<T> {
     }
 }
 
+/// The queues of one kind of task by name, in a short list: a Service has
+/// a normal queue or two and a sticky queue per worker, and the names are
+/// shared `Rc`s, so finding one is mostly pointer comparisons (a B-tree
+/// compared the texts, and its nodes cost more to make and drop).
+struct Queues<T>(Vec<(TaskQueue, Queue<T>)>);
+
+impl<T> Default for Queues<T> {
+    fn default() -> Self {
+        Queues(Vec::new())
+    }
+}
+
+impl<T> Queues<T> {
+    /// The queue of that name, if it was ever used.
+    fn get_mut(&mut self, name: &TaskQueue) -> Option<&mut Queue<T>> {
+        self.0
+            .iter_mut()
+            .find_map(|(queue, tasks)| (queue == name).then_some(tasks))
+    }
+
+    /// The queue of that name, made empty on first use.
+    fn entry(&mut self, name: TaskQueue) -> &mut Queue<T> {
+        let index = match self.0.iter().position(|(queue, _)| *queue == name) {
+            Some(index) => index,
+            None => {
+                self.0.push((name, Queue::default()));
+                self.0.len() - 1
+            }
+        };
+        &mut self.0[index].1
+    }
+}
+
 /// All task queues of the Service, FIFO on both sides.
 #[derive(Default)]
 pub(crate) struct Matching {
-    workflow_queues: BTreeMap<TaskQueue, Queue<WorkflowTaskRef>>,
-    activity_queues: BTreeMap<TaskQueue, Queue<ActivityTaskRef>>,
-    parked: BTreeMap<CallId, (PollKind, TaskQueue)>,
+    workflow_queues: Queues<WorkflowTaskRef>,
+    activity_queues: Queues<ActivityTaskRef>,
+    /// Where each parked poll waits (looked up by call only).
+    parked: LookupMap<CallId, (PollKind, TaskQueue)>,
 }
 
 impl Matching {
@@ -61,37 +96,19 @@ impl Matching {
     }
     /// Appends a workflow task nobody is polling for yet.
     pub fn push_workflow_task(&mut self, queue: TaskQueue, task: WorkflowTaskRef) {
-        self.workflow_queues
-            .entry(queue)
-            .or_default()
-            .tasks
-            .push_back(task);
+        self.workflow_queues.entry(queue).tasks.push_back(task);
     }
     /// Appends an activity task nobody is polling for yet.
     pub fn push_activity_task(&mut self, queue: TaskQueue, task: ActivityTaskRef) {
-        self.activity_queues
-            .entry(queue)
-            .or_default()
-            .tasks
-            .push_back(task);
+        self.activity_queues.entry(queue).tasks.push_back(task);
     }
 
     /// Parks a poll until a task arrives or it expires.
     pub fn park(&mut self, kind: PollKind, queue: TaskQueue, poll: ParkedPoll) {
         self.parked.insert(poll.call, (kind, queue.clone()));
         match kind {
-            PollKind::Workflow => self
-                .workflow_queues
-                .entry(queue)
-                .or_default()
-                .pollers
-                .push_back(poll),
-            PollKind::Activity => self
-                .activity_queues
-                .entry(queue)
-                .or_default()
-                .pollers
-                .push_back(poll),
+            PollKind::Workflow => self.workflow_queues.entry(queue).pollers.push_back(poll),
+            PollKind::Activity => self.activity_queues.entry(queue).pollers.push_back(poll),
         }
     }
 

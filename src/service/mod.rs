@@ -11,6 +11,7 @@
 //! - `workflow_tasks`: workflow task dispatch, completion, failure, timeouts;
 //! - `commands`: the commands of a completed workflow task, validated then applied;
 //! - `activities`: activity dispatch, heartbeats, outcomes, timeouts, retries;
+//! - `pending_activities`: a run's pending activities, in id order;
 //! - `user_timers`: timers started by workflow code;
 //! - `workflow_retries`: retrying a failed or timed-out run as a new run;
 //! - `cron_runs`: cron schedules: waiting for a slot, the next run of the chain;
@@ -63,6 +64,7 @@ mod cron_runs;
 mod executions;
 mod matching;
 mod mutable_state;
+mod pending_activities;
 mod store;
 mod timers;
 mod transfers;
@@ -123,6 +125,9 @@ pub struct Service {
     deadlines: DeadlineQueue,
     /// Runs whose pending transfers already have a `Deadline::Transfers`.
     transfers_armed: std::collections::BTreeSet<usize>,
+    /// Emptied effect buffers kept for the next commit, so that collecting
+    /// effects does not allocate on every request (`None` while in use).
+    spare_effects: Option<Effects>,
 }
 
 impl Service {
@@ -134,6 +139,7 @@ impl Service {
             matching: Matching::default(),
             deadlines: DeadlineQueue::default(),
             transfers_armed: Default::default(),
+            spare_effects: None,
         }
     }
 
@@ -163,7 +169,7 @@ impl Service {
         request: Request,
         out: &mut Vec<(CallId, Response)>,
     ) {
-        let mut fx = Effects::default();
+        let mut fx = self.spare_effects.take().unwrap_or_default();
         let result = match request {
             Request::StartWorkflowExecution(r) => self
                 .start_workflow_execution(now, *r, &mut fx)
@@ -189,7 +195,11 @@ impl Service {
             Request::PollWorkflowTaskQueue(r) => {
                 match self.poll_workflow_task_queue(now, call, r) {
                     Some(task) => Ok(Response::PollWorkflowTaskQueue(Some(Box::new(task)))),
-                    None => return,
+                    None => {
+                        // Parked: nothing to answer or apply yet.
+                        self.spare_effects = Some(fx);
+                        return;
+                    }
                 }
             }
             Request::RespondWorkflowTaskCompleted(r) => self
@@ -201,7 +211,11 @@ impl Service {
             Request::PollActivityTaskQueue(r) => {
                 match self.poll_activity_task_queue(now, call, r) {
                     Some(task) => Ok(Response::PollActivityTaskQueue(Some(Box::new(task)))),
-                    None => return,
+                    None => {
+                        // Parked: nothing to answer or apply yet.
+                        self.spare_effects = Some(fx);
+                        return;
+                    }
                 }
             }
             Request::RecordActivityTaskHeartbeat(r) => self
@@ -225,7 +239,7 @@ impl Service {
     /// backoffs, run timeouts and long-poll expiries. Events are stamped `now`.
     pub fn advance(&mut self, now: SimTime, out: &mut Vec<(CallId, Response)>) {
         while let Some((_, deadline)) = self.deadlines.pop_due(now) {
-            let mut fx = Effects::default();
+            let mut fx = self.spare_effects.take().unwrap_or_default();
             match deadline {
                 Deadline::WorkflowTaskStartToClose {
                     run,
@@ -325,12 +339,13 @@ impl Service {
     }
 
     /// Applies a commit's effects: deadlines go to the heap, new tasks go to
-    /// a parked poller at once or wait in their queue.
-    fn apply(&mut self, now: SimTime, fx: Effects, out: &mut Vec<(CallId, Response)>) {
-        for (at, deadline) in fx.deadlines {
+    /// a parked poller at once or wait in their queue. The emptied buffers
+    /// are kept for the next commit.
+    fn apply(&mut self, now: SimTime, mut fx: Effects, out: &mut Vec<(CallId, Response)>) {
+        for (at, deadline) in fx.deadlines.drain(..) {
             self.deadlines.push(at, deadline);
         }
-        for (queue, sticky, task) in fx.workflow_tasks {
+        for (queue, sticky, task) in fx.workflow_tasks.drain(..) {
             if sticky {
                 let deadline = Deadline::StickyScheduleToStart {
                     run: task.run,
@@ -351,7 +366,7 @@ impl Service {
                 None => self.matching.push_workflow_task(queue, task),
             }
         }
-        for (queue, task) in fx.activity_tasks {
+        for (queue, task) in fx.activity_tasks.drain(..) {
             match self.matching.take_poller(PollKind::Activity, &queue) {
                 Some(poll) => {
                     let response =
@@ -365,6 +380,7 @@ impl Service {
             }
         }
         self.arm_transfers(now);
+        self.spare_effects = Some(fx);
     }
 
     /// Parks a long poll and arms its expiry.

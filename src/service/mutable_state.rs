@@ -9,8 +9,10 @@
 //! after committing. Everything here is durable: `Service::recover`
 //! rebuilds the in-memory side from it.
 
+use super::pending_activities::PendingActivities;
 use super::store::RunRecord;
 use super::timers::Deadline;
+use crate::lookup::LookupMap;
 use crate::model::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
@@ -31,9 +33,9 @@ pub(crate) struct MutableState {
     /// Events that arrived while a workflow task was started (rule 5).
     pub buffered: Vec<BufferedEvent>,
     /// Pending activities by ActivityTaskScheduled id.
-    pub activities: BTreeMap<i64, Box<ActivityInfo>>,
-    /// Pending activity ids, to reject duplicates.
-    pub activity_ids: BTreeMap<ActivityId, i64>,
+    pub activities: PendingActivities,
+    /// Pending activity ids, to reject duplicates (looked up only).
+    pub activity_ids: LookupMap<ActivityId, i64>,
     /// Pending timers.
     pub timers: BTreeMap<TimerId, TimerInfo>,
     /// When the run times out: the earlier of the run timeout and the
@@ -68,8 +70,8 @@ impl MutableState {
             sticky_queue: None,
             previous_started_event_id: 0,
             buffered: Vec::new(),
-            activities: BTreeMap::new(),
-            activity_ids: BTreeMap::new(),
+            activities: PendingActivities::default(),
+            activity_ids: LookupMap::default(),
             timers: BTreeMap::new(),
             run_expiration_time: None,
             execution_expiration_time: None,
@@ -482,7 +484,7 @@ impl RunRecord {
         state.workflow_task = WorkflowTaskState::None;
         state.buffered = Vec::new();
         state.activities.clear();
-        state.activity_ids.clear();
+        state.activity_ids = LookupMap::default();
         state.timers.clear();
     }
 }

@@ -10,6 +10,7 @@ use crate::codec::compact::{CompactHistory, EventHeader};
 use crate::lookup::LookupMap;
 use crate::model::*;
 use std::borrow::Cow;
+use std::collections::hash_map::Entry;
 use std::rc::Rc;
 
 /// Everything the Service has committed. Cloning it is a snapshot.
@@ -18,7 +19,7 @@ pub struct Store {
     runs: Vec<RunRecord>,
     by_execution: LookupMap<WorkflowExecution, usize>,
     /// The runs of each workflow id in start order; the last is the current run.
-    by_workflow_id: LookupMap<WorkflowId, Vec<usize>>,
+    by_workflow_id: LookupMap<WorkflowId, RunsOfWorkflow>,
     /// Start request ids already applied, and the run each created.
     start_request_ids: LookupMap<Rc<str>, usize>,
     /// Runs not yet closed (derived from `runs`: saves a scan of every run
@@ -52,13 +53,14 @@ pub struct RunRecord {
     close_counted: bool,
 }
 
-/// A run's history as the Store holds it: its events while the run is open;
-/// once it has closed, in a world that asks for it, in the compact
-/// encoding, which takes about a seventh of the memory (nothing is
-/// appended after the closing event).
+/// A run's history as the Store holds it: its events while the run is open
+/// (shared with the workflow tasks that carry them, copied only if an event
+/// is written while a task still holds them); once it has closed, in a
+/// world that asks for it, in the compact encoding, which takes about a
+/// seventh of the memory (nothing is appended after the closing event).
 #[derive(Clone, Debug)]
 enum StoredHistory {
-    Events(Vec<Event>),
+    Events(Rc<Vec<Event>>),
     Compact(CompactHistory),
 }
 
@@ -123,10 +125,18 @@ impl RunRecord {
         self.history_len() as i64 + 1
     }
     /// The events of a run still open, to append to.
+    #[inline]
     pub(crate) fn open_history(&mut self) -> &mut Vec<Event> {
         match &mut self.history {
-            StoredHistory::Events(events) => events,
+            StoredHistory::Events(events) => Rc::make_mut(events),
             StoredHistory::Compact(_) => unreachable!("no event follows the closing event"),
+        }
+    }
+    /// The events of a run still open, to share with a workflow task.
+    pub(crate) fn shared_open_history(&self) -> &Rc<Vec<Event>> {
+        match &self.history {
+            StoredHistory::Events(events) => events,
+            StoredHistory::Compact(_) => unreachable!("a closed run has no workflow task"),
         }
     }
     /// The attributes of event 1 (WorkflowExecutionStarted): borrowed, or
@@ -160,6 +170,30 @@ fn started_of(event: &Event) -> &WorkflowExecutionStartedAttributes {
             "event 1 is always WorkflowExecutionStarted, found {:?}",
             other.event_type()
         ),
+    }
+}
+
+/// The runs of one workflow id, in start order. Most ids have one run,
+/// which needs no allocation.
+#[derive(Clone, Debug)]
+enum RunsOfWorkflow {
+    One(usize),
+    Many(Vec<usize>),
+}
+
+impl RunsOfWorkflow {
+    fn as_slice(&self) -> &[usize] {
+        match self {
+            RunsOfWorkflow::One(index) => std::slice::from_ref(index),
+            RunsOfWorkflow::Many(indexes) => indexes,
+        }
+    }
+
+    fn push(&mut self, index: usize) {
+        match self {
+            RunsOfWorkflow::One(first) => *self = RunsOfWorkflow::Many(vec![*first, index]),
+            RunsOfWorkflow::Many(indexes) => indexes.push(index),
+        }
     }
 }
 
@@ -220,13 +254,13 @@ impl Store {
     pub(crate) fn current_run(&self, workflow_id: &WorkflowId) -> Option<usize> {
         self.by_workflow_id
             .get(workflow_id)
-            .and_then(|runs| runs.last().copied())
+            .and_then(|runs| runs.as_slice().last().copied())
     }
     /// Every run of a workflow id, in start order.
     pub(crate) fn runs_of(&self, workflow_id: &WorkflowId) -> &[usize] {
         self.by_workflow_id
             .get(workflow_id)
-            .map_or(&[], Vec::as_slice)
+            .map_or(&[], RunsOfWorkflow::as_slice)
     }
     /// The run a start request id created, if it was already applied.
     pub(crate) fn run_for_start_request(&self, request_id: &str) -> Option<usize> {
@@ -238,10 +272,12 @@ impl Store {
     pub(crate) fn insert_run(&mut self, new: NewRun) -> usize {
         let index = self.runs.len();
         self.by_execution.insert(new.execution.clone(), index);
-        self.by_workflow_id
-            .entry(new.execution.workflow_id.clone())
-            .or_default()
-            .push(index);
+        match self.by_workflow_id.entry(new.execution.workflow_id.clone()) {
+            Entry::Occupied(runs) => runs.into_mut().push(index),
+            Entry::Vacant(runs) => {
+                runs.insert(RunsOfWorkflow::One(index));
+            }
+        }
         if let Some(request_id) = new.start_request_id {
             self.start_request_ids.insert(request_id, index);
         }
@@ -250,7 +286,7 @@ impl Store {
             execution: new.execution,
             workflow_type: new.workflow_type,
             status: WorkflowExecutionStatus::Running,
-            history: StoredHistory::Events(Vec::new()),
+            history: StoredHistory::Events(Rc::default()),
             state_transitions: 0,
             memo: new.memo,
             start_time: new.start_time,
@@ -307,5 +343,55 @@ impl Store {
     /// Forgets the recent commits, keeping the buffer for the next ones.
     pub(crate) fn clear_recent_commits(&mut self) {
         self.recent_commits.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::service::api::TaskHistory;
+
+    fn store_with_one_run() -> (Store, usize) {
+        let mut store = Store::default();
+        let index = store.insert_run(NewRun {
+            execution: WorkflowExecution {
+                workflow_id: "wf".into(),
+                run_id: "run".into(),
+            },
+            workflow_type: "type".into(),
+            memo: Memo::default(),
+            start_time: SimTime::START,
+            state: MutableState::new("queue".into(), Duration::from_secs(10)),
+            start_request_id: None,
+        });
+        (store, index)
+    }
+
+    fn timed_out(scheduled_event_id: i64) -> EventAttributes {
+        EventAttributes::WorkflowTaskTimedOut {
+            scheduled_event_id,
+            started_event_id: 0,
+            timeout_type: TimeoutType::ScheduleToStart,
+        }
+    }
+
+    /// A task keeps the events it was given although the run goes on (the
+    /// Store copies its events when it writes while a task holds them),
+    /// and prints them exactly as a `Vec` of the same events would.
+    #[test]
+    fn a_shared_history_keeps_what_the_task_was_given() {
+        let (mut store, index) = store_with_one_run();
+        let run = store.at_mut(index);
+        run.append(SimTime::START, timed_out(1));
+        run.append(SimTime::START, timed_out(2));
+        let task = TaskHistory::shared(Rc::clone(run.shared_open_history()), 1);
+        run.append(SimTime::START, timed_out(3));
+        assert_eq!(run.history_len(), 3);
+        assert_eq!(task.len(), 1);
+        assert_eq!(task[0].event_id, 2);
+        let copied = run.history()[1..2].to_vec();
+        assert_eq!(format!("{task:?}"), format!("{copied:?}"));
+        assert_eq!(format!("{task:#?}"), format!("{copied:#?}"));
+        assert_eq!(task, TaskHistory::from(copied));
     }
 }

@@ -92,11 +92,15 @@ impl Service {
         } else {
             1
         };
-        let mut history = run.history()[(first_event_id - 1) as usize..].to_vec();
-        if transient {
-            history.push(started.scheduled.scheduled_event(timeout));
-            history.push(started.started_event());
-        }
+        let first_index = (first_event_id - 1) as usize;
+        let history = if transient {
+            let mut events = run.history()[first_index..].to_vec();
+            events.push(started.scheduled.scheduled_event(timeout));
+            events.push(started.started_event());
+            TaskHistory::from(events)
+        } else {
+            TaskHistory::shared(Rc::clone(run.shared_open_history()), first_index)
+        };
         let response = PollWorkflowTaskQueueResponse {
             task_token: WorkflowTaskToken {
                 execution: run.execution.clone(),

@@ -260,7 +260,7 @@ impl HistoryBuilder {
             started_event_id,
             attempt,
             first_event_id,
-            history: self.events[(first_event_id - 1) as usize..].to_vec(),
+            history: self.events[(first_event_id - 1) as usize..].to_vec().into(),
         }
     }
 }
