@@ -8,12 +8,12 @@ use serde_json::json;
 
 /// Returns `"<input> A"`.
 pub fn activity_a(_ctx: &ActivityContext, input: Payload) -> Result<Payload, Failure> {
-    Ok(Payload::new(format!("{} A", text_of(&input)).into()))
+    Ok(Payload::new([&*text_of(&input), " A"].concat().into()))
 }
 
 /// Returns `"<input> B"`.
 pub fn activity_b(_ctx: &ActivityContext, input: Payload) -> Result<Payload, Failure> {
-    Ok(Payload::new(format!("{} B", text_of(&input)).into()))
+    Ok(Payload::new([&*text_of(&input), " B"].concat().into()))
 }
 
 /// Returns its input.
