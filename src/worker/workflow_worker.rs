@@ -36,7 +36,7 @@ impl WorkflowWorker {
     pub fn new(identity: &str, registry: Rc<Registry>, cache_capacity: usize) -> WorkflowWorker {
         WorkflowWorker {
             identity: identity.into(),
-            sticky_queue: TaskQueue::new(format!("{identity}-sticky")),
+            sticky_queue: TaskQueue::from([identity, "-sticky"].concat()),
             registry,
             cache: RunCache::new(cache_capacity),
             replays: 0,
