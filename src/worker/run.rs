@@ -21,7 +21,6 @@ use crate::workflow::{Registry, WfContext, WfResult};
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::Rc;
-use std::task::Poll;
 
 /// How many polls one activation may take before the code is declared stuck.
 const MAX_POLLS_PER_ACTIVATION: usize = 10_000;
@@ -369,12 +368,12 @@ impl RunInstance {
                 return Ok(());
             };
             let progress_before = self.core.borrow().progress;
-            let poll = poll_workflow(future.as_mut()).map_err(ReplayError::WorkflowPanicked)?;
+            let finished = poll_workflow(future.as_mut(), &mut self.result)
+                .map_err(ReplayError::WorkflowPanicked)?;
             let had_requests = self.handle_requests();
-            if let Poll::Ready(result) = poll {
+            if let (true, Some(result)) = (finished, &self.result) {
                 self.future = None;
-                let command = closing_command(&result);
-                self.result = Some(result);
+                let command = closing_command(result);
                 self.add_command(Machine::Close(CloseMachine::new()), command);
                 return Ok(());
             }
