@@ -20,6 +20,7 @@ use crate::workflow::seq_map::SeqMap;
 use crate::workflow::{Registry, WfContext, WfResult};
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
+use std::ops::{Deref, DerefMut};
 use std::rc::Rc;
 
 /// How many polls one activation may take before the code is declared stuck.
@@ -48,14 +49,76 @@ pub(crate) struct RunInstance {
     ignore_activity_type: bool,
 }
 
-impl RunInstance {
+/// A [`RunInstance`] in a box that is recycled: dropping the run empties
+/// the box (its buffers keep their capacity, its shared state its
+/// allocation) and keeps it for the next run on this thread, so that runs
+/// made one after another (the replay checker's replays, the worker's runs)
+/// allocate little more than their workflow's future.
+pub(crate) struct Run(Option<Box<RunInstance>>);
+
+impl Run {
     /// Creates the run from its WorkflowExecutionStarted event (not yet polled).
     /// `execution` names the run when known (a worker's task); a bare replay has none.
     pub(crate) fn new(
         registry: &Registry,
         first: &Event,
         execution: Option<&WorkflowExecution>,
-    ) -> Result<RunInstance, ReplayError> {
+    ) -> Result<Run, ReplayError> {
+        let recycled = RECYCLED.try_with(Cell::take).ok().flatten();
+        RunInstance::start(registry, first, execution, recycled).map(|instance| Run(Some(instance)))
+    }
+}
+
+impl Deref for Run {
+    type Target = RunInstance;
+    fn deref(&self) -> &RunInstance {
+        self.0
+            .as_deref()
+            .expect("a run's instance is taken only when it is dropped")
+    }
+}
+
+impl DerefMut for Run {
+    fn deref_mut(&mut self) -> &mut RunInstance {
+        self.0
+            .as_deref_mut()
+            .expect("a run's instance is taken only when it is dropped")
+    }
+}
+
+impl Drop for Run {
+    /// Keeps the emptied instance for the next run on this thread, unless
+    /// its buffers grew large or the workflow code kept a handle on its
+    /// shared state.
+    fn drop(&mut self) {
+        let Some(mut instance) = self.0.take() else {
+            return;
+        };
+        if instance.empty() {
+            // Nothing to keep it for once the thread-local is gone.
+            let _ = RECYCLED.try_with(|kept| kept.set(Some(instance)));
+        }
+    }
+}
+
+/// Buffers for more machines than this are not kept.
+const MAX_RECYCLED_MACHINES: usize = 256;
+
+thread_local! {
+    /// The instance the last dropped run left, emptied, if any.
+    static RECYCLED: Cell<Option<Box<RunInstance>>> = const { Cell::new(None) };
+}
+
+impl RunInstance {
+    /// The run that `first`, its WorkflowExecutionStarted event, starts (not
+    /// yet polled), made in `recycled` (an instance emptied by [`Run`]'s
+    /// drop) if given. `execution` names the run when known.
+    fn start(
+        registry: &Registry,
+        first: &Event,
+        execution: Option<&WorkflowExecution>,
+        recycled: Option<Box<RunInstance>>,
+    ) -> Result<Box<RunInstance>, ReplayError> {
         let EventAttributes::WorkflowExecutionStarted(started_attrs) = &first.attributes else {
             return Err(ReplayError::MalformedHistory(format!(
                 "event {} is {}, not WorkflowExecutionStarted",
@@ -87,30 +150,75 @@ impl RunInstance {
             attempt: *attempt,
             first_execution_run_id: first_execution_run_id.clone(),
         };
-        let spare = Spare::take();
-        let core = Rc::new(RefCell::new(RunCore::new(
-            info,
-            original_execution_run_id.clone(),
-            spare.core,
-        )));
+        let random_seed_run = original_execution_run_id.clone();
+        let core = match &recycled {
+            Some(instance) => {
+                instance.core.borrow_mut().restart(info, random_seed_run);
+                instance.core.clone()
+            }
+            None => Rc::new(RefCell::new(RunCore::new(
+                info,
+                random_seed_run,
+                CoreBuffers::default(),
+            ))),
+        };
         let ctx = WfContext::new(core.clone());
         let future = super::panics::catch_user_panic(|| {
             registry.instantiate(workflow_type.as_str(), ctx, input.clone())
         })
         .map_err(ReplayError::WorkflowPanicked)?
         .ok_or_else(|| ReplayError::UnknownWorkflowType(workflow_type.clone()))?;
-        Ok(RunInstance {
-            core,
-            future: Some(future),
-            result: None,
-            machines: spare.machines,
-            activity_machines: spare.activity_machines,
-            timer_machines: spare.timer_machines,
-            by_event_id: spare.by_event_id,
-            unmatched: spare.unmatched,
-            last_event_id: 0,
-            ignore_activity_type: false,
+        Ok(match recycled {
+            Some(mut instance) => {
+                instance.future = Some(future);
+                instance
+            }
+            None => Box::new(RunInstance {
+                core,
+                future: Some(future),
+                result: None,
+                machines: Vec::new(),
+                activity_machines: SeqMap::new(),
+                timer_machines: SeqMap::new(),
+                by_event_id: Vec::new(),
+                unmatched: VecDeque::new(),
+                last_event_id: 0,
+                ignore_activity_type: false,
+            }),
         })
+    }
+
+    /// Empties the instance for a later run, as a new instance is but for
+    /// the capacity of its buffers and its shared state (which the next
+    /// run restarts): whether it can be reused.
+    fn empty(&mut self) -> bool {
+        let RunInstance {
+            core,
+            future,
+            result,
+            machines,
+            activity_machines,
+            timer_machines,
+            by_event_id,
+            unmatched,
+            last_event_id,
+            ignore_activity_type,
+        } = self;
+        // The future first: it holds the code's handles on the shared state.
+        *future = None;
+        *result = None;
+        machines.clear();
+        activity_machines.clear();
+        timer_machines.clear();
+        by_event_id.clear();
+        if !unmatched.is_empty() {
+            unmatched.clear();
+        }
+        *last_event_id = 0;
+        *ignore_activity_type = false;
+        Rc::strong_count(core) == 1
+            && Rc::weak_count(core) == 0
+            && machines.capacity() <= MAX_RECYCLED_MACHINES
     }
 
     /// The id of the last event consumed.
@@ -497,74 +605,6 @@ impl RunInstance {
     }
 }
 
-impl Drop for RunInstance {
-    /// Keeps the instance's buffers, emptied, for the next instance on this
-    /// thread (unless they grew large).
-    fn drop(&mut self) {
-        let mut spare = Spare {
-            machines: std::mem::take(&mut self.machines),
-            activity_machines: std::mem::take(&mut self.activity_machines),
-            timer_machines: std::mem::take(&mut self.timer_machines),
-            by_event_id: std::mem::take(&mut self.by_event_id),
-            unmatched: std::mem::take(&mut self.unmatched),
-            core: match self.core.try_borrow_mut() {
-                Ok(mut core) => core.take_buffers(),
-                Err(_) => CoreBuffers::default(),
-            },
-        };
-        if spare.machines.capacity() <= MAX_SPARE_MACHINES {
-            spare.clear();
-            spare.keep();
-        }
-    }
-}
-
-/// The growable buffers of a dropped instance and of its core, emptied:
-/// the replays of one history after another (the replay checker) reuse
-/// them instead of allocating their own.
-#[derive(Default)]
-struct Spare {
-    machines: Vec<Machine>,
-    activity_machines: SeqMap<usize>,
-    timer_machines: SeqMap<usize>,
-    by_event_id: Vec<(i64, usize)>,
-    unmatched: VecDeque<(usize, Command)>,
-    core: CoreBuffers,
-}
-
-impl Spare {
-    /// The kept buffers, or new ones.
-    fn take() -> Spare {
-        SPARE
-            .try_with(Cell::take)
-            .ok()
-            .flatten()
-            .unwrap_or_default()
-    }
-
-    /// Keeps these buffers for the next instance (unless the thread is ending).
-    fn keep(self) {
-        // Nothing to keep them for once the thread-local is gone.
-        let _ = SPARE.try_with(|kept| kept.set(Some(self)));
-    }
-
-    fn clear(&mut self) {
-        self.machines.clear();
-        self.activity_machines.clear();
-        self.timer_machines.clear();
-        self.by_event_id.clear();
-        self.unmatched.clear();
-    }
-}
-
-/// Buffers for more machines than this are not kept.
-const MAX_SPARE_MACHINES: usize = 256;
-
-thread_local! {
-    /// The buffers the last dropped instance left, if any.
-    static SPARE: Cell<Option<Spare>> = const { Cell::new(None) };
-}
-
 /// The side-effect values recorded by a completed task, by sequence number:
 /// the MarkerRecorded events among its command events.
 fn recorded_side_effects(completion: &[Event]) -> impl Iterator<Item = (u32, Payload)> + '_ {
@@ -613,5 +653,78 @@ fn nondeterminism(event: &Event, produced: String, expected: String) -> ReplayEr
         event_type: event.event_type(),
         expected,
         produced,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::fixtures::{event, one_activity_run, started, task_scheduled, task_started};
+    use crate::worker::replay::{replay, ReplayOutcome};
+
+    /// `Greet` (the fixtures' workflow): one `greet` activity, then `"done"`;
+    /// `Keeper`: keeps a handle on its run's state, then returns.
+    fn registry() -> Registry {
+        let mut registry = Registry::new();
+        registry.register_workflow("Greet", |ctx: WfContext, _input| async move {
+            ctx.activity("greet", Payload::null()).await?;
+            Ok(Payload::from("done"))
+        });
+        registry.register_workflow("Keeper", |ctx: WfContext, _input| async move {
+            std::mem::forget(ctx.clone());
+            Ok(Payload::null())
+        });
+        registry
+    }
+
+    /// Whether an emptied instance is kept for the next run.
+    fn recycled_instance_kept() -> bool {
+        RECYCLED.with(|kept| {
+            let instance = kept.take();
+            let is_kept = instance.is_some();
+            kept.set(instance);
+            is_kept
+        })
+    }
+
+    fn forget_recycled_instance() {
+        RECYCLED.with(Cell::take);
+    }
+
+    #[test]
+    fn a_recycled_instance_replays_like_a_new_one() {
+        let registry = registry();
+        let history = one_activity_run();
+        let first_task = &history[..3];
+        forget_recycled_instance();
+        let fresh = replay(&registry, first_task).unwrap();
+        assert_eq!(fresh.commands.len(), 1);
+        assert_eq!(fresh.result, None);
+
+        let whole = replay(&registry, &history).unwrap();
+        assert_eq!(whole.result, Some(Ok(Payload::from("done"))));
+        assert!(recycled_instance_kept());
+        let recycled: ReplayOutcome = replay(&registry, first_task).unwrap();
+        assert_eq!(recycled, fresh);
+    }
+
+    #[test]
+    fn an_instance_whose_state_the_code_kept_is_not_recycled() {
+        let registry = registry();
+        let mut first = event(1, 0, started());
+        if let EventAttributes::WorkflowExecutionStarted(attributes) = &mut first.attributes {
+            attributes.workflow_type = WorkflowType::new("Keeper");
+        }
+        let history = [
+            first,
+            event(2, 0, task_scheduled()),
+            event(3, 1, task_started(2)),
+        ];
+        forget_recycled_instance();
+        let outcome = replay(&registry, &history).unwrap();
+        assert_eq!(outcome.result, Some(Ok(Payload::null())));
+        assert!(!recycled_instance_kept());
+        replay(&registry, &one_activity_run()).unwrap();
+        assert!(recycled_instance_kept());
     }
 }

@@ -5,7 +5,7 @@
 
 use super::cache::RunCache;
 use super::replay::ReplayError;
-use super::run::RunInstance;
+use super::run::{Run, RunInstance};
 use crate::model::*;
 use crate::sabotage::Sabotage;
 use crate::service::api::*;
@@ -156,10 +156,7 @@ impl WorkflowWorker {
     }
 
     /// A new instance of the task's run, from event 1 of its history.
-    fn new_run(
-        &mut self,
-        task: &PollWorkflowTaskQueueResponse,
-    ) -> Result<Box<RunInstance>, TaskFailure> {
+    fn new_run(&mut self, task: &PollWorkflowTaskQueueResponse) -> Result<Run, TaskFailure> {
         if task.previous_started_event_id > 0 {
             self.replays += 1;
         }
@@ -167,12 +164,12 @@ impl WorkflowWorker {
             .history
             .first()
             .ok_or_else(|| task_failure(&malformed("the task has no history")))?;
-        let mut run = RunInstance::new(&self.registry, first, Some(&task.workflow_execution))
+        let mut run = Run::new(&self.registry, first, Some(&task.workflow_execution))
             .map_err(|e| task_failure(&e))?;
         if self.sabotage == Some(Sabotage::ReplayIgnoresActivityType) {
             run.ignore_activity_type();
         }
-        Ok(Box::new(run))
+        Ok(run)
     }
 }
 

@@ -136,8 +136,15 @@ impl RunCore {
         }
     }
 
+    /// Makes this the state of a new run, as [`RunCore::new`] does, keeping
+    /// the capacity of its buffers.
+    pub(crate) fn restart(&mut self, info: WorkflowInfo, random_seed_run: RunId) {
+        let buffers = self.take_buffers();
+        *self = RunCore::new(info, random_seed_run, buffers);
+    }
+
     /// Takes the core's reusable buffers, emptied, for a later run's core.
-    pub(crate) fn take_buffers(&mut self) -> CoreBuffers {
+    fn take_buffers(&mut self) -> CoreBuffers {
         let mut buffers = CoreBuffers {
             requests: std::mem::take(&mut self.requests),
             activity_results: std::mem::take(&mut self.activity_results),
