@@ -497,14 +497,19 @@ impl RunInstance {
     /// Handles the requests the code queued during a poll, in order, and
     /// gives their buffer back to the core for the next poll. Whether there were any.
     fn handle_requests(&mut self) -> bool {
-        let mut requests = std::mem::take(&mut self.core.borrow_mut().requests);
-        let had_requests = !requests.is_empty();
+        let mut requests = {
+            let mut core = self.core.borrow_mut();
+            if core.requests.is_empty() {
+                return false;
+            }
+            std::mem::take(&mut core.requests)
+        };
         for request in requests.drain(..) {
             self.handle_request(request);
         }
         // Only workflow code queues requests, and it does not run here.
         self.core.borrow_mut().requests = requests;
-        had_requests
+        true
     }
 
     /// Adds the machine of a command the code produced; the command awaits its event.
