@@ -12,8 +12,7 @@ use super::machines::*;
 use super::replay::ReplayError;
 use crate::model::*;
 use crate::workflow::core::{
-    CodeRequest, CoreBuffers, RunCore, WorkflowInfo, SIDE_EFFECT_DATA, SIDE_EFFECT_MARKER,
-    SIDE_EFFECT_SEQ,
+    CodeRequest, RunCore, WorkflowInfo, SIDE_EFFECT_DATA, SIDE_EFFECT_MARKER, SIDE_EFFECT_SEQ,
 };
 use crate::workflow::registry::WorkflowFuture;
 use crate::workflow::seq_map::SeqMap;
@@ -156,11 +155,7 @@ impl RunInstance {
                 instance.core.borrow_mut().restart(info, random_seed_run);
                 instance.core.clone()
             }
-            None => Rc::new(RefCell::new(RunCore::new(
-                info,
-                random_seed_run,
-                CoreBuffers::default(),
-            ))),
+            None => Rc::new(RefCell::new(RunCore::new(info, random_seed_run))),
         };
         let ctx = WfContext::new(core.clone());
         let future = super::panics::catch_user_panic(|| {
