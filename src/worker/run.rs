@@ -39,9 +39,13 @@ pub(crate) struct RunInstance {
     /// Command event id (ActivityTaskScheduled, TimerStarted) → machine.
     /// Sorted by event id: command events are matched in history order.
     by_event_id: Vec<(i64, usize)>,
-    /// Commands produced (with their machines) whose events have not been
-    /// seen yet, in order. Empty whenever an activation starts.
-    unmatched: VecDeque<(usize, Command)>,
+    /// The machines of the commands produced whose events have not been
+    /// seen yet, in command order. Empty whenever an activation starts.
+    unmatched: VecDeque<usize>,
+    /// The commands of the activation running, in order (their machines are
+    /// `unmatched`, in the same order): sent when the activation answers a
+    /// task, else dropped when it ends.
+    outgoing: Vec<Command>,
     last_event_id: i64,
     /// Sabotage `replay_ignores_activity_type`: a recorded activity of
     /// another type matches the code's command if the activity id does.
@@ -177,6 +181,7 @@ impl RunInstance {
                 timer_machines: SeqMap::new(),
                 by_event_id: Vec::new(),
                 unmatched: VecDeque::new(),
+                outgoing: Vec::new(),
                 last_event_id: 0,
                 ignore_activity_type: false,
             }),
@@ -196,6 +201,7 @@ impl RunInstance {
             timer_machines,
             by_event_id,
             unmatched,
+            outgoing,
             last_event_id,
             ignore_activity_type,
         } = self;
@@ -206,9 +212,8 @@ impl RunInstance {
         activity_machines.clear();
         timer_machines.clear();
         by_event_id.clear();
-        if !unmatched.is_empty() {
-            unmatched.clear();
-        }
+        unmatched.clear();
+        outgoing.clear();
         *last_event_id = 0;
         *ignore_activity_type = false;
         Rc::strong_count(core) == 1
@@ -258,6 +263,8 @@ impl RunInstance {
                         None => answer = Some(self.answer(event)?),
                         Some(EventType::WorkflowTaskCompleted) => {
                             self.activate(event, &events[index + 1..])?;
+                            // Recorded already: their events follow.
+                            self.outgoing.clear();
                         }
                         // Failed or timed out: its events are seen by the next attempt.
                         Some(_) => {}
@@ -388,7 +395,7 @@ impl RunInstance {
 
     /// Matches a recorded command event with the next command the code produced.
     fn match_command_event(&mut self, event: &Event) -> Result<(), ReplayError> {
-        let Some((machine, command)) = self.unmatched.pop_front() else {
+        let Some(machine) = self.unmatched.pop_front() else {
             return Err(nondeterminism(
                 event,
                 "no command".to_owned(),
@@ -396,25 +403,29 @@ impl RunInstance {
             ));
         };
         let retyped;
-        let event = match (&event.attributes, &command) {
-            (
-                EventAttributes::ActivityTaskScheduled { .. },
-                Command::ScheduleActivityTask(options),
-            ) if self.ignore_activity_type => {
+        let event = match (&event.attributes, &self.machines[machine]) {
+            (EventAttributes::ActivityTaskScheduled { .. }, Machine::Activity(activity))
+                if self.ignore_activity_type =>
+            {
                 let mut copy = event.clone();
-                if let EventAttributes::ActivityTaskScheduled(scheduled) = &mut copy.attributes {
-                    scheduled.activity_type = options.activity_type.clone();
+                if let (EventAttributes::ActivityTaskScheduled(scheduled), Some(activity_type)) =
+                    (&mut copy.attributes, activity.type_to_schedule())
+                {
+                    scheduled.activity_type = activity_type.clone();
                 }
                 retyped = copy;
                 &retyped
             }
             _ => event,
         };
-        self.machines[machine]
-            .on_command_event(event, &command)
-            .map_err(|_| {
-                nondeterminism(event, describe_command(&command), describe_event(event))
-            })?;
+        let accepted = self.machines[machine].on_command_event(event);
+        if accepted.is_err() {
+            return Err(nondeterminism(
+                event,
+                self.machines[machine].describe_command(),
+                describe_event(event),
+            ));
+        }
         if matches!(
             event.event_type(),
             EventType::ActivityTaskScheduled
@@ -431,9 +442,9 @@ impl RunInstance {
     /// A non-command event: every command the code produced must have been recorded by now.
     fn expect_all_matched(&self, event: &Event) -> Result<(), ReplayError> {
         match self.unmatched.front() {
-            Some((_, command)) => Err(nondeterminism(
+            Some(&machine) => Err(nondeterminism(
                 event,
-                describe_command(command),
+                self.machines[machine].describe_command(),
                 describe_event(event),
             )),
             None => Ok(()),
@@ -443,19 +454,14 @@ impl RunInstance {
     /// Runs the code for the task being answered, started by `started`:
     /// the commands it produced, to send.
     fn answer(&mut self, started: &Event) -> Result<Vec<Command>, ReplayError> {
-        let first_new = self.unmatched.len();
         self.activate(started, &[])?;
-        Ok(self
-            .unmatched
-            .range(first_new..)
-            .map(|(_, command)| command.clone())
-            .collect())
+        Ok(std::mem::take(&mut self.outgoing))
     }
 
     /// Runs the code for the task started by `started`; `completion` holds
     /// the recorded events from its WorkflowTaskCompleted on (empty for the
-    /// task being answered). The commands produced await their events in
-    /// `unmatched`.
+    /// task being answered). The commands produced are `outgoing`, their
+    /// machines `unmatched`.
     fn activate(&mut self, started: &Event, completion: &[Event]) -> Result<(), ReplayError> {
         {
             let mut core = self.core.borrow_mut();
@@ -477,7 +483,7 @@ impl RunInstance {
             if let (true, Some(result)) = (finished, &self.result) {
                 self.future = None;
                 let command = closing_command(result);
-                self.add_command(Machine::Close(CloseMachine::new()), command);
+                self.add_command(Machine::Close(CloseMachine::new(&command)), command);
                 return Ok(());
             }
             if !had_requests && self.core.borrow().progress == progress_before {
@@ -510,7 +516,8 @@ impl RunInstance {
     /// Adds the machine of a command the code produced; the command awaits its event.
     fn add_command(&mut self, machine: Machine, command: Command) -> usize {
         let id = self.add_machine(machine);
-        self.unmatched.push_back((id, command));
+        self.unmatched.push_back(id);
+        self.outgoing.push(command);
         id
     }
 
@@ -523,8 +530,8 @@ impl RunInstance {
     fn handle_request(&mut self, request: CodeRequest) {
         match request {
             CodeRequest::ScheduleActivity { seq, options } => {
-                let (machine, command) = ActivityMachine::new(seq, options);
-                let id = self.add_command(Machine::Activity(machine), command);
+                let machine = Machine::Activity(ActivityMachine::new(seq, &options));
+                let id = self.add_command(machine, Command::ScheduleActivityTask(options));
                 self.activity_machines.insert(seq, id);
             }
             CodeRequest::StartTimer {
@@ -560,16 +567,17 @@ impl RunInstance {
                 marker_name,
                 details,
             } => {
+                let machine = Machine::Marker(MarkerMachine::new(marker_name.clone()));
                 let command = Command::RecordMarker {
                     marker_name,
                     details,
                     failure: None,
                 };
-                self.add_command(Machine::Marker(MarkerMachine::new()), command);
+                self.add_command(machine, command);
             }
             CodeRequest::StartChild { seq, options } => {
-                let (machine, command) = ChildMachine::new(seq, options);
-                self.add_command(Machine::Child(machine), command);
+                let machine = Machine::Child(ChildMachine::new(seq, &options));
+                self.add_command(machine, Command::StartChildWorkflowExecution(options));
             }
             CodeRequest::External { seq, command } => {
                 let machine = ExternalMachine::new(seq, &command);
@@ -588,11 +596,16 @@ impl RunInstance {
         let resolution = match effect {
             CancelEffect::Nothing => return,
             CancelEffect::DropCommand(resolution) => {
-                self.unmatched.retain(|(machine, _)| *machine != id);
+                // Produced in this activation: `outgoing` lines up with `unmatched`.
+                if let Some(position) = self.unmatched.iter().position(|&machine| machine == id) {
+                    self.unmatched.remove(position);
+                    self.outgoing.remove(position);
+                }
                 resolution
             }
             CancelEffect::SendCommand(command, resolution) => {
-                self.unmatched.push_back((id, command));
+                self.unmatched.push_back(id);
+                self.outgoing.push(command);
                 resolution
             }
         };
