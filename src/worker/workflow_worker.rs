@@ -36,7 +36,7 @@ impl WorkflowWorker {
     pub fn new(identity: &str, registry: Rc<Registry>, cache_capacity: usize) -> WorkflowWorker {
         WorkflowWorker {
             identity: identity.into(),
-            sticky_queue: TaskQueue::from([identity, "-sticky"].concat()),
+            sticky_queue: TaskQueue::from(sticky_queue_name(identity)),
             registry,
             cache: RunCache::new(cache_capacity),
             replays: 0,
@@ -171,6 +171,15 @@ impl WorkflowWorker {
         }
         Ok(run)
     }
+}
+
+/// `<identity>-sticky`, built in one allocation.
+fn sticky_queue_name(identity: &str) -> String {
+    const SUFFIX: &str = "-sticky";
+    let mut name = String::with_capacity(identity.len() + SUFFIX.len());
+    name.push_str(identity);
+    name.push_str(SUFFIX);
+    name
 }
 
 /// Why a workflow task could not be completed.
