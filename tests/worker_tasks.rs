@@ -613,3 +613,36 @@ fn cache_keeps_the_recently_used_run_and_evicts_the_other() {
     assert_eq!(reset.cause, WorkflowTaskFailedCause::ResetStickyTaskQueue);
     assert_eq!(worker.cache_len(), 2);
 }
+
+#[test]
+fn the_least_recently_used_run_is_evicted_beyond_capacity() {
+    let mut worker = library_worker(2);
+    let mut h = HistoryBuilder::start("two_activities", "Alice");
+    h.wft_started();
+    let first_task = |run: &str| {
+        let mut task = h.task(1);
+        task.workflow_execution.run_id = RunId::new(run);
+        task
+    };
+    let (r1, r2, r3) = (first_task("r1"), first_task("r2"), first_task("r3"));
+    completed_commands(worker.process(&r1));
+    completed_commands(worker.process(&r2));
+    let first_new = h.wft_completed();
+    let a = h.activity_scheduled("1", "activity_a", "Alice");
+    h.activity_completed(a, "Alice A");
+    h.wft_scheduled(1);
+    h.wft_started();
+    let continuation = |run: &str| {
+        let mut task = h.task(first_new);
+        task.workflow_execution.run_id = RunId::new(run);
+        task
+    };
+    // r1 is used again, so r2 is now the least recently used.
+    completed_commands(worker.process(&continuation("r1")));
+    completed_commands(worker.process(&r3));
+    assert_eq!(worker.cache_len(), 2);
+    let failed = failed_task(worker.process(&continuation("r2")));
+    assert_eq!(failed.cause, WorkflowTaskFailedCause::ResetStickyTaskQueue);
+    let commands = completed_commands(worker.process(&continuation("r3")));
+    assert_eq!(scheduled_activity(&commands[0]).0, "activity_b");
+}

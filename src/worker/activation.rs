@@ -43,12 +43,21 @@ impl Job {
     }
 }
 
-/// Polls the workflow future once; a panic becomes `Err(message)`.
+/// Polls the workflow future once: whether it finished (its result is then
+/// in `result`, where it is written once instead of being moved out through
+/// the panic catcher on every poll); a panic becomes `Err(message)`.
 pub(crate) fn poll_workflow<F: Future<Output = WfResult> + ?Sized>(
     future: Pin<&mut F>,
-) -> Result<Poll<WfResult>, String> {
+    result: &mut Option<WfResult>,
+) -> Result<bool, String> {
     let mut cx = Context::from_waker(Waker::noop());
-    catch_user_panic(|| future.poll(&mut cx))
+    catch_user_panic(|| match future.poll(&mut cx) {
+        Poll::Ready(output) => {
+            *result = Some(output);
+            true
+        }
+        Poll::Pending => false,
+    })
 }
 
 /// The command that closes the run with `result`.

@@ -2,7 +2,7 @@
 //! capacity, evicting the least recently used. Runs are indexed by their
 //! last-use tick too, so an eviction costs O(log n) instead of a scan.
 
-use super::run::RunInstance;
+use super::run::{Run, RunInstance};
 use crate::lookup::LookupMap;
 use crate::model::WorkflowExecution;
 use std::collections::BTreeMap;
@@ -11,8 +11,7 @@ use std::collections::BTreeMap;
 pub(crate) struct RunCache {
     capacity: usize,
     tick: u64,
-    /// Boxed: an instance is a few hundred bytes, moved when the map grows.
-    runs: LookupMap<WorkflowExecution, (u64, Box<RunInstance>)>,
+    runs: LookupMap<WorkflowExecution, (u64, Run)>,
     /// The cached runs by last-use tick (ticks are unique), oldest first.
     by_tick: BTreeMap<u64, WorkflowExecution>,
 }
@@ -43,7 +42,7 @@ impl RunCache {
     }
 
     /// Caches `run` as the most recently used, evicting the least recently used beyond capacity.
-    pub(crate) fn put(&mut self, execution: WorkflowExecution, run: Box<RunInstance>) {
+    pub(crate) fn put(&mut self, execution: WorkflowExecution, run: Run) {
         if self.capacity == 0 {
             return;
         }

@@ -3,7 +3,7 @@
 //! event 1 from the start, matching its commands at every workflow-task
 //! boundary, and never panics on a bad history.
 
-use super::run::RunInstance;
+use super::run::Run;
 use crate::model::*;
 use crate::workflow::{Registry, WfResult};
 use std::fmt;
@@ -80,7 +80,7 @@ fn replay_run(
     let first = history
         .first()
         .ok_or_else(|| ReplayError::MalformedHistory("the history is empty".to_owned()))?;
-    let mut run = RunInstance::new(registry, first, execution)?;
+    let mut run = Run::new(registry, first, execution)?;
     let commands = run.feed(history)?.unwrap_or_default();
     Ok(ReplayOutcome {
         commands,

@@ -12,16 +12,15 @@ use super::machines::*;
 use super::replay::ReplayError;
 use crate::model::*;
 use crate::workflow::core::{
-    CodeRequest, CoreBuffers, RunCore, WorkflowInfo, SIDE_EFFECT_DATA, SIDE_EFFECT_MARKER,
-    SIDE_EFFECT_SEQ,
+    CodeRequest, RunCore, WorkflowInfo, SIDE_EFFECT_DATA, SIDE_EFFECT_MARKER, SIDE_EFFECT_SEQ,
 };
 use crate::workflow::registry::WorkflowFuture;
 use crate::workflow::seq_map::SeqMap;
 use crate::workflow::{Registry, WfContext, WfResult};
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
+use std::ops::{Deref, DerefMut};
 use std::rc::Rc;
-use std::task::Poll;
 
 /// How many polls one activation may take before the code is declared stuck.
 const MAX_POLLS_PER_ACTIVATION: usize = 10_000;
@@ -40,23 +39,89 @@ pub(crate) struct RunInstance {
     /// Command event id (ActivityTaskScheduled, TimerStarted) → machine.
     /// Sorted by event id: command events are matched in history order.
     by_event_id: Vec<(i64, usize)>,
-    /// Commands produced (with their machines) whose events have not been
-    /// seen yet, in order. Empty whenever an activation starts.
-    unmatched: VecDeque<(usize, Command)>,
+    /// The machines of the commands produced whose events have not been
+    /// seen yet, in command order. Empty whenever an activation starts.
+    unmatched: VecDeque<usize>,
+    /// The commands of the activation running, in order (their machines are
+    /// `unmatched`, in the same order): sent when the activation answers a
+    /// task, else dropped when it ends.
+    outgoing: Vec<Command>,
     last_event_id: i64,
     /// Sabotage `replay_ignores_activity_type`: a recorded activity of
     /// another type matches the code's command if the activity id does.
     ignore_activity_type: bool,
 }
 
-impl RunInstance {
+/// A [`RunInstance`] in a box that is recycled: dropping the run empties
+/// the box (its buffers keep their capacity, its shared state its
+/// allocation) and keeps it for the next run on this thread, so that runs
+/// made one after another (the replay checker's replays, the worker's runs)
+/// allocate little more than their workflow's future.
+pub(crate) struct Run(Option<Box<RunInstance>>);
+
+impl Run {
     /// Creates the run from its WorkflowExecutionStarted event (not yet polled).
     /// `execution` names the run when known (a worker's task); a bare replay has none.
     pub(crate) fn new(
         registry: &Registry,
         first: &Event,
         execution: Option<&WorkflowExecution>,
-    ) -> Result<RunInstance, ReplayError> {
+    ) -> Result<Run, ReplayError> {
+        let recycled = RECYCLED.try_with(Cell::take).ok().flatten();
+        RunInstance::start(registry, first, execution, recycled).map(|instance| Run(Some(instance)))
+    }
+}
+
+impl Deref for Run {
+    type Target = RunInstance;
+    fn deref(&self) -> &RunInstance {
+        self.0
+            .as_deref()
+            .expect("a run's instance is taken only when it is dropped")
+    }
+}
+
+impl DerefMut for Run {
+    fn deref_mut(&mut self) -> &mut RunInstance {
+        self.0
+            .as_deref_mut()
+            .expect("a run's instance is taken only when it is dropped")
+    }
+}
+
+impl Drop for Run {
+    /// Keeps the emptied instance for the next run on this thread, unless
+    /// its buffers grew large or the workflow code kept a handle on its
+    /// shared state.
+    fn drop(&mut self) {
+        let Some(mut instance) = self.0.take() else {
+            return;
+        };
+        if instance.empty() {
+            // Nothing to keep it for once the thread-local is gone.
+            let _ = RECYCLED.try_with(|kept| kept.set(Some(instance)));
+        }
+    }
+}
+
+/// Buffers for more machines than this are not kept.
+const MAX_RECYCLED_MACHINES: usize = 256;
+
+thread_local! {
+    /// The instance the last dropped run left, emptied, if any.
+    static RECYCLED: Cell<Option<Box<RunInstance>>> = const { Cell::new(None) };
+}
+
+impl RunInstance {
+    /// The run that `first`, its WorkflowExecutionStarted event, starts (not
+    /// yet polled), made in `recycled` (an instance emptied by [`Run`]'s
+    /// drop) if given. `execution` names the run when known.
+    fn start(
+        registry: &Registry,
+        first: &Event,
+        execution: Option<&WorkflowExecution>,
+        recycled: Option<Box<RunInstance>>,
+    ) -> Result<Box<RunInstance>, ReplayError> {
         let EventAttributes::WorkflowExecutionStarted(started_attrs) = &first.attributes else {
             return Err(ReplayError::MalformedHistory(format!(
                 "event {} is {}, not WorkflowExecutionStarted",
@@ -88,30 +153,72 @@ impl RunInstance {
             attempt: *attempt,
             first_execution_run_id: first_execution_run_id.clone(),
         };
-        let spare = Spare::take();
-        let core = Rc::new(RefCell::new(RunCore::new(
-            info,
-            original_execution_run_id.clone(),
-            spare.core,
-        )));
+        let random_seed_run = original_execution_run_id.clone();
+        let core = match &recycled {
+            Some(instance) => {
+                instance.core.borrow_mut().restart(info, random_seed_run);
+                instance.core.clone()
+            }
+            None => Rc::new(RefCell::new(RunCore::new(info, random_seed_run))),
+        };
         let ctx = WfContext::new(core.clone());
         let future = super::panics::catch_user_panic(|| {
             registry.instantiate(workflow_type.as_str(), ctx, input.clone())
         })
         .map_err(ReplayError::WorkflowPanicked)?
         .ok_or_else(|| ReplayError::UnknownWorkflowType(workflow_type.clone()))?;
-        Ok(RunInstance {
-            core,
-            future: Some(future),
-            result: None,
-            machines: spare.machines,
-            activity_machines: spare.activity_machines,
-            timer_machines: spare.timer_machines,
-            by_event_id: spare.by_event_id,
-            unmatched: spare.unmatched,
-            last_event_id: 0,
-            ignore_activity_type: false,
+        Ok(match recycled {
+            Some(mut instance) => {
+                instance.future = Some(future);
+                instance
+            }
+            None => Box::new(RunInstance {
+                core,
+                future: Some(future),
+                result: None,
+                machines: Vec::new(),
+                activity_machines: SeqMap::new(),
+                timer_machines: SeqMap::new(),
+                by_event_id: Vec::new(),
+                unmatched: VecDeque::new(),
+                outgoing: Vec::new(),
+                last_event_id: 0,
+                ignore_activity_type: false,
+            }),
         })
+    }
+
+    /// Empties the instance for a later run, as a new instance is but for
+    /// the capacity of its buffers and its shared state (which the next
+    /// run restarts): whether it can be reused.
+    fn empty(&mut self) -> bool {
+        let RunInstance {
+            core,
+            future,
+            result,
+            machines,
+            activity_machines,
+            timer_machines,
+            by_event_id,
+            unmatched,
+            outgoing,
+            last_event_id,
+            ignore_activity_type,
+        } = self;
+        // The future first: it holds the code's handles on the shared state.
+        *future = None;
+        *result = None;
+        machines.clear();
+        activity_machines.clear();
+        timer_machines.clear();
+        by_event_id.clear();
+        unmatched.clear();
+        outgoing.clear();
+        *last_event_id = 0;
+        *ignore_activity_type = false;
+        Rc::strong_count(core) == 1
+            && Rc::weak_count(core) == 0
+            && machines.capacity() <= MAX_RECYCLED_MACHINES
     }
 
     /// The id of the last event consumed.
@@ -156,6 +263,8 @@ impl RunInstance {
                         None => answer = Some(self.answer(event)?),
                         Some(EventType::WorkflowTaskCompleted) => {
                             self.activate(event, &events[index + 1..])?;
+                            // Recorded already: their events follow.
+                            self.outgoing.clear();
                         }
                         // Failed or timed out: its events are seen by the next attempt.
                         Some(_) => {}
@@ -286,7 +395,7 @@ impl RunInstance {
 
     /// Matches a recorded command event with the next command the code produced.
     fn match_command_event(&mut self, event: &Event) -> Result<(), ReplayError> {
-        let Some((machine, command)) = self.unmatched.pop_front() else {
+        let Some(machine) = self.unmatched.pop_front() else {
             return Err(nondeterminism(
                 event,
                 "no command".to_owned(),
@@ -294,25 +403,29 @@ impl RunInstance {
             ));
         };
         let retyped;
-        let event = match (&event.attributes, &command) {
-            (
-                EventAttributes::ActivityTaskScheduled { .. },
-                Command::ScheduleActivityTask(options),
-            ) if self.ignore_activity_type => {
+        let event = match (&event.attributes, &self.machines[machine]) {
+            (EventAttributes::ActivityTaskScheduled { .. }, Machine::Activity(activity))
+                if self.ignore_activity_type =>
+            {
                 let mut copy = event.clone();
-                if let EventAttributes::ActivityTaskScheduled(scheduled) = &mut copy.attributes {
-                    scheduled.activity_type = options.activity_type.clone();
+                if let (EventAttributes::ActivityTaskScheduled(scheduled), Some(activity_type)) =
+                    (&mut copy.attributes, activity.type_to_schedule())
+                {
+                    scheduled.activity_type = activity_type.clone();
                 }
                 retyped = copy;
                 &retyped
             }
             _ => event,
         };
-        self.machines[machine]
-            .on_command_event(event, &command)
-            .map_err(|_| {
-                nondeterminism(event, describe_command(&command), describe_event(event))
-            })?;
+        let accepted = self.machines[machine].on_command_event(event);
+        if accepted.is_err() {
+            return Err(nondeterminism(
+                event,
+                self.machines[machine].describe_command(),
+                describe_event(event),
+            ));
+        }
         if matches!(
             event.event_type(),
             EventType::ActivityTaskScheduled
@@ -329,9 +442,9 @@ impl RunInstance {
     /// A non-command event: every command the code produced must have been recorded by now.
     fn expect_all_matched(&self, event: &Event) -> Result<(), ReplayError> {
         match self.unmatched.front() {
-            Some((_, command)) => Err(nondeterminism(
+            Some(&machine) => Err(nondeterminism(
                 event,
-                describe_command(command),
+                self.machines[machine].describe_command(),
                 describe_event(event),
             )),
             None => Ok(()),
@@ -341,19 +454,14 @@ impl RunInstance {
     /// Runs the code for the task being answered, started by `started`:
     /// the commands it produced, to send.
     fn answer(&mut self, started: &Event) -> Result<Vec<Command>, ReplayError> {
-        let first_new = self.unmatched.len();
         self.activate(started, &[])?;
-        Ok(self
-            .unmatched
-            .range(first_new..)
-            .map(|(_, command)| command.clone())
-            .collect())
+        Ok(std::mem::take(&mut self.outgoing))
     }
 
     /// Runs the code for the task started by `started`; `completion` holds
     /// the recorded events from its WorkflowTaskCompleted on (empty for the
-    /// task being answered). The commands produced await their events in
-    /// `unmatched`.
+    /// task being answered). The commands produced are `outgoing`, their
+    /// machines `unmatched`.
     fn activate(&mut self, started: &Event, completion: &[Event]) -> Result<(), ReplayError> {
         {
             let mut core = self.core.borrow_mut();
@@ -369,13 +477,13 @@ impl RunInstance {
                 return Ok(());
             };
             let progress_before = self.core.borrow().progress;
-            let poll = poll_workflow(future.as_mut()).map_err(ReplayError::WorkflowPanicked)?;
+            let finished = poll_workflow(future.as_mut(), &mut self.result)
+                .map_err(ReplayError::WorkflowPanicked)?;
             let had_requests = self.handle_requests();
-            if let Poll::Ready(result) = poll {
+            if let (true, Some(result)) = (finished, &self.result) {
                 self.future = None;
-                let command = closing_command(&result);
-                self.result = Some(result);
-                self.add_command(Machine::Close(CloseMachine::new()), command);
+                let command = closing_command(result);
+                self.add_command(Machine::Close(CloseMachine::new(&command)), command);
                 return Ok(());
             }
             if !had_requests && self.core.borrow().progress == progress_before {
@@ -390,20 +498,26 @@ impl RunInstance {
     /// Handles the requests the code queued during a poll, in order, and
     /// gives their buffer back to the core for the next poll. Whether there were any.
     fn handle_requests(&mut self) -> bool {
-        let mut requests = std::mem::take(&mut self.core.borrow_mut().requests);
-        let had_requests = !requests.is_empty();
+        let mut requests = {
+            let mut core = self.core.borrow_mut();
+            if core.requests.is_empty() {
+                return false;
+            }
+            std::mem::take(&mut core.requests)
+        };
         for request in requests.drain(..) {
             self.handle_request(request);
         }
         // Only workflow code queues requests, and it does not run here.
         self.core.borrow_mut().requests = requests;
-        had_requests
+        true
     }
 
     /// Adds the machine of a command the code produced; the command awaits its event.
     fn add_command(&mut self, machine: Machine, command: Command) -> usize {
         let id = self.add_machine(machine);
-        self.unmatched.push_back((id, command));
+        self.unmatched.push_back(id);
+        self.outgoing.push(command);
         id
     }
 
@@ -416,8 +530,8 @@ impl RunInstance {
     fn handle_request(&mut self, request: CodeRequest) {
         match request {
             CodeRequest::ScheduleActivity { seq, options } => {
-                let (machine, command) = ActivityMachine::new(seq, options);
-                let id = self.add_command(Machine::Activity(machine), command);
+                let machine = Machine::Activity(ActivityMachine::new(seq, &options));
+                let id = self.add_command(machine, Command::ScheduleActivityTask(options));
                 self.activity_machines.insert(seq, id);
             }
             CodeRequest::StartTimer {
@@ -453,16 +567,17 @@ impl RunInstance {
                 marker_name,
                 details,
             } => {
+                let machine = Machine::Marker(MarkerMachine::new(marker_name.clone()));
                 let command = Command::RecordMarker {
                     marker_name,
                     details,
                     failure: None,
                 };
-                self.add_command(Machine::Marker(MarkerMachine::new()), command);
+                self.add_command(machine, command);
             }
             CodeRequest::StartChild { seq, options } => {
-                let (machine, command) = ChildMachine::new(seq, options);
-                self.add_command(Machine::Child(machine), command);
+                let machine = Machine::Child(ChildMachine::new(seq, &options));
+                self.add_command(machine, Command::StartChildWorkflowExecution(options));
             }
             CodeRequest::External { seq, command } => {
                 let machine = ExternalMachine::new(seq, &command);
@@ -481,11 +596,16 @@ impl RunInstance {
         let resolution = match effect {
             CancelEffect::Nothing => return,
             CancelEffect::DropCommand(resolution) => {
-                self.unmatched.retain(|(machine, _)| *machine != id);
+                // Produced in this activation: `outgoing` lines up with `unmatched`.
+                if let Some(position) = self.unmatched.iter().position(|&machine| machine == id) {
+                    self.unmatched.remove(position);
+                    self.outgoing.remove(position);
+                }
                 resolution
             }
             CancelEffect::SendCommand(command, resolution) => {
-                self.unmatched.push_back((id, command));
+                self.unmatched.push_back(id);
+                self.outgoing.push(command);
                 resolution
             }
         };
@@ -496,74 +616,6 @@ impl RunInstance {
     fn apply(&self, job: Job) {
         job.apply(&mut self.core.borrow_mut());
     }
-}
-
-impl Drop for RunInstance {
-    /// Keeps the instance's buffers, emptied, for the next instance on this
-    /// thread (unless they grew large).
-    fn drop(&mut self) {
-        let mut spare = Spare {
-            machines: std::mem::take(&mut self.machines),
-            activity_machines: std::mem::take(&mut self.activity_machines),
-            timer_machines: std::mem::take(&mut self.timer_machines),
-            by_event_id: std::mem::take(&mut self.by_event_id),
-            unmatched: std::mem::take(&mut self.unmatched),
-            core: match self.core.try_borrow_mut() {
-                Ok(mut core) => core.take_buffers(),
-                Err(_) => CoreBuffers::default(),
-            },
-        };
-        if spare.machines.capacity() <= MAX_SPARE_MACHINES {
-            spare.clear();
-            spare.keep();
-        }
-    }
-}
-
-/// The growable buffers of a dropped instance and of its core, emptied:
-/// the replays of one history after another (the replay checker) reuse
-/// them instead of allocating their own.
-#[derive(Default)]
-struct Spare {
-    machines: Vec<Machine>,
-    activity_machines: SeqMap<usize>,
-    timer_machines: SeqMap<usize>,
-    by_event_id: Vec<(i64, usize)>,
-    unmatched: VecDeque<(usize, Command)>,
-    core: CoreBuffers,
-}
-
-impl Spare {
-    /// The kept buffers, or new ones.
-    fn take() -> Spare {
-        SPARE
-            .try_with(Cell::take)
-            .ok()
-            .flatten()
-            .unwrap_or_default()
-    }
-
-    /// Keeps these buffers for the next instance (unless the thread is ending).
-    fn keep(self) {
-        // Nothing to keep them for once the thread-local is gone.
-        let _ = SPARE.try_with(|kept| kept.set(Some(self)));
-    }
-
-    fn clear(&mut self) {
-        self.machines.clear();
-        self.activity_machines.clear();
-        self.timer_machines.clear();
-        self.by_event_id.clear();
-        self.unmatched.clear();
-    }
-}
-
-/// Buffers for more machines than this are not kept.
-const MAX_SPARE_MACHINES: usize = 256;
-
-thread_local! {
-    /// The buffers the last dropped instance left, if any.
-    static SPARE: Cell<Option<Spare>> = const { Cell::new(None) };
 }
 
 /// The side-effect values recorded by a completed task, by sequence number:
@@ -614,5 +666,78 @@ fn nondeterminism(event: &Event, produced: String, expected: String) -> ReplayEr
         event_type: event.event_type(),
         expected,
         produced,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::fixtures::{event, one_activity_run, started, task_scheduled, task_started};
+    use crate::worker::replay::{replay, ReplayOutcome};
+
+    /// `Greet` (the fixtures' workflow): one `greet` activity, then `"done"`;
+    /// `Keeper`: keeps a handle on its run's state, then returns.
+    fn registry() -> Registry {
+        let mut registry = Registry::new();
+        registry.register_workflow("Greet", |ctx: WfContext, _input| async move {
+            ctx.activity("greet", Payload::null()).await?;
+            Ok(Payload::from("done"))
+        });
+        registry.register_workflow("Keeper", |ctx: WfContext, _input| async move {
+            std::mem::forget(ctx.clone());
+            Ok(Payload::null())
+        });
+        registry
+    }
+
+    /// Whether an emptied instance is kept for the next run.
+    fn recycled_instance_kept() -> bool {
+        RECYCLED.with(|kept| {
+            let instance = kept.take();
+            let is_kept = instance.is_some();
+            kept.set(instance);
+            is_kept
+        })
+    }
+
+    fn forget_recycled_instance() {
+        RECYCLED.with(Cell::take);
+    }
+
+    #[test]
+    fn a_recycled_instance_replays_like_a_new_one() {
+        let registry = registry();
+        let history = one_activity_run();
+        let first_task = &history[..3];
+        forget_recycled_instance();
+        let fresh = replay(&registry, first_task).unwrap();
+        assert_eq!(fresh.commands.len(), 1);
+        assert_eq!(fresh.result, None);
+
+        let whole = replay(&registry, &history).unwrap();
+        assert_eq!(whole.result, Some(Ok(Payload::from("done"))));
+        assert!(recycled_instance_kept());
+        let recycled: ReplayOutcome = replay(&registry, first_task).unwrap();
+        assert_eq!(recycled, fresh);
+    }
+
+    #[test]
+    fn an_instance_whose_state_the_code_kept_is_not_recycled() {
+        let registry = registry();
+        let mut first = event(1, 0, started());
+        if let EventAttributes::WorkflowExecutionStarted(attributes) = &mut first.attributes {
+            attributes.workflow_type = WorkflowType::new("Keeper");
+        }
+        let history = [
+            first,
+            event(2, 0, task_scheduled()),
+            event(3, 1, task_started(2)),
+        ];
+        forget_recycled_instance();
+        let outcome = replay(&registry, &history).unwrap();
+        assert_eq!(outcome.result, Some(Ok(Payload::null())));
+        assert!(!recycled_instance_kept());
+        replay(&registry, &one_activity_run()).unwrap();
+        assert!(recycled_instance_kept());
     }
 }

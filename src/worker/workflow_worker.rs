@@ -5,7 +5,7 @@
 
 use super::cache::RunCache;
 use super::replay::ReplayError;
-use super::run::RunInstance;
+use super::run::{Run, RunInstance};
 use crate::model::*;
 use crate::sabotage::Sabotage;
 use crate::service::api::*;
@@ -36,7 +36,7 @@ impl WorkflowWorker {
     pub fn new(identity: &str, registry: Rc<Registry>, cache_capacity: usize) -> WorkflowWorker {
         WorkflowWorker {
             identity: identity.into(),
-            sticky_queue: TaskQueue::new(format!("{identity}-sticky")),
+            sticky_queue: TaskQueue::from(sticky_queue_name(identity)),
             registry,
             cache: RunCache::new(cache_capacity),
             replays: 0,
@@ -156,10 +156,7 @@ impl WorkflowWorker {
     }
 
     /// A new instance of the task's run, from event 1 of its history.
-    fn new_run(
-        &mut self,
-        task: &PollWorkflowTaskQueueResponse,
-    ) -> Result<Box<RunInstance>, TaskFailure> {
+    fn new_run(&mut self, task: &PollWorkflowTaskQueueResponse) -> Result<Run, TaskFailure> {
         if task.previous_started_event_id > 0 {
             self.replays += 1;
         }
@@ -167,13 +164,22 @@ impl WorkflowWorker {
             .history
             .first()
             .ok_or_else(|| task_failure(&malformed("the task has no history")))?;
-        let mut run = RunInstance::new(&self.registry, first, Some(&task.workflow_execution))
+        let mut run = Run::new(&self.registry, first, Some(&task.workflow_execution))
             .map_err(|e| task_failure(&e))?;
         if self.sabotage == Some(Sabotage::ReplayIgnoresActivityType) {
             run.ignore_activity_type();
         }
-        Ok(Box::new(run))
+        Ok(run)
     }
+}
+
+/// `<identity>-sticky`, built in one allocation.
+fn sticky_queue_name(identity: &str) -> String {
+    const SUFFIX: &str = "-sticky";
+    let mut name = String::with_capacity(identity.len() + SUFFIX.len());
+    name.push_str(identity);
+    name.push_str(SUFFIX);
+    name
 }
 
 /// Why a workflow task could not be completed.

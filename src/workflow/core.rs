@@ -66,15 +66,6 @@ pub(crate) const SIDE_EFFECT_DATA: &str = "data";
 /// The detail key holding a side effect's sequence number within the run.
 pub(crate) const SIDE_EFFECT_SEQ: &str = "seq";
 
-/// The buffers of a run's core that a later run's core can reuse: empty,
-/// perhaps with capacity (see [`RunCore::take_buffers`]).
-#[derive(Default)]
-pub(crate) struct CoreBuffers {
-    requests: Vec<CodeRequest>,
-    activity_results: SeqMap<Result<Payload, Failure>>,
-    timer_results: SeqMap<Result<(), Failure>>,
-}
-
 /// Shared run state; see the module doc.
 pub(crate) struct RunCore {
     pub(crate) info: WorkflowInfo,
@@ -106,13 +97,8 @@ pub(crate) struct RunCore {
 impl RunCore {
     /// The state of a run that `info` names, whose random stream is seeded
     /// by `random_seed_run` (the chain's original run: the same on every
-    /// replay), starting from `buffers` (empty, perhaps with capacity).
-    pub(crate) fn new(info: WorkflowInfo, random_seed_run: RunId, buffers: CoreBuffers) -> RunCore {
-        let CoreBuffers {
-            requests,
-            activity_results,
-            timer_results,
-        } = buffers;
+    /// replay).
+    pub(crate) fn new(info: WorkflowInfo, random_seed_run: RunId) -> RunCore {
         RunCore {
             info,
             now: SimTime::ZERO,
@@ -123,9 +109,9 @@ impl RunCore {
             next_side_effect_seq: 1,
             next_child_seq: 1,
             next_external_seq: 1,
-            requests,
-            activity_results,
-            timer_results,
+            requests: Vec::new(),
+            activity_results: SeqMap::new(),
+            timer_results: SeqMap::new(),
             child_starts: SeqMap::new(),
             child_results: SeqMap::new(),
             external_results: SeqMap::new(),
@@ -136,17 +122,55 @@ impl RunCore {
         }
     }
 
-    /// Takes the core's reusable buffers, emptied, for a later run's core.
-    pub(crate) fn take_buffers(&mut self) -> CoreBuffers {
-        let mut buffers = CoreBuffers {
-            requests: std::mem::take(&mut self.requests),
-            activity_results: std::mem::take(&mut self.activity_results),
-            timer_results: std::mem::take(&mut self.timer_results),
-        };
-        buffers.requests.clear();
-        buffers.activity_results.clear();
-        buffers.timer_results.clear();
-        buffers
+    /// Makes this the state of a new run, equal to what [`RunCore::new`]
+    /// makes, in place: its buffers keep their capacity.
+    pub(crate) fn restart(&mut self, info: WorkflowInfo, random_seed_run: RunId) {
+        // Every field is named, so that a field added to the core must be reset here too.
+        let RunCore {
+            info: run_info,
+            now,
+            random_seed_run: seed_run,
+            rng_state,
+            next_activity_seq,
+            next_timer_seq,
+            next_side_effect_seq,
+            next_child_seq,
+            next_external_seq,
+            requests,
+            activity_results,
+            timer_results,
+            child_starts,
+            child_results,
+            external_results,
+            signals,
+            cancel_requested,
+            recorded_side_effects,
+            progress,
+        } = self;
+        *run_info = info;
+        *now = SimTime::ZERO;
+        *seed_run = random_seed_run;
+        *rng_state = None;
+        *next_activity_seq = 1;
+        *next_timer_seq = 1;
+        *next_side_effect_seq = 1;
+        *next_child_seq = 1;
+        *next_external_seq = 1;
+        requests.clear();
+        activity_results.clear();
+        timer_results.clear();
+        child_starts.clear();
+        child_results.clear();
+        external_results.clear();
+        // Clearing an empty B-tree map still builds and drops an iterator.
+        if !signals.is_empty() {
+            signals.clear();
+        }
+        *cancel_requested = false;
+        if !recorded_side_effects.is_empty() {
+            recorded_side_effects.clear();
+        }
+        *progress = 0;
     }
 
     pub(crate) fn next_activity_seq(&mut self) -> u32 {
@@ -274,17 +298,65 @@ fn stable_hash(text: &str) -> u64 {
 mod tests {
     use super::*;
 
-    #[test]
-    fn the_random_stream_is_seeded_by_the_original_run_id() {
-        let info = WorkflowInfo {
+    fn info() -> WorkflowInfo {
+        WorkflowInfo {
             workflow_id: WorkflowId::new("w"),
             run_id: RunId::new("run-2"),
             workflow_type: WorkflowType::new("t"),
             task_queue: TaskQueue::new("q"),
             attempt: 1,
             first_execution_run_id: RunId::new("run-1"),
-        };
-        let mut core = RunCore::new(info, RunId::new("run-1"), CoreBuffers::default());
+        }
+    }
+
+    #[test]
+    fn a_restarted_core_is_a_new_one() {
+        let mut used = RunCore::new(info(), RunId::new("old"));
+        used.now = SimTime::START;
+        for _ in 0..3 {
+            used.next_activity_seq();
+            used.next_timer_seq();
+            used.next_side_effect_seq();
+            used.next_child_seq();
+            used.next_external_seq();
+            used.next_random();
+        }
+        used.requests.push(CodeRequest::CancelTimer { seq: 1 });
+        used.resolve_activity(1, Ok(Payload::null()));
+        used.resolve_timer(1, Ok(()));
+        used.resolve_child_started(1, Err(Failure::canceled("child")));
+        used.resolve_external(1, Ok(()));
+        used.deliver_signal("s", Payload::null());
+        used.request_cancel();
+        used.recorded_side_effects.insert(1, Payload::null());
+
+        used.restart(info(), RunId::new("run-1"));
+        let mut new = RunCore::new(info(), RunId::new("run-1"));
+        for core in [&mut used, &mut new] {
+            assert_eq!(core.info, info());
+            assert_eq!(core.now, SimTime::ZERO);
+            assert_eq!(core.progress, 0);
+            assert!(core.requests.is_empty());
+            assert!(core.recorded_side_effects.is_empty());
+            assert!(!core.is_cancel_requested());
+            assert_eq!(core.take_signal("s"), None);
+            assert_eq!(core.take_activity_result(1), None);
+            assert_eq!(core.take_timer_result(1), None);
+            assert_eq!(core.child_start(1), None);
+            assert_eq!(core.take_child_result(1), None);
+            assert_eq!(core.take_external_result(1), None);
+            assert_eq!(core.next_activity_seq(), 1);
+            assert_eq!(core.next_timer_seq(), 1);
+            assert_eq!(core.next_side_effect_seq(), 1);
+            assert_eq!(core.next_child_seq(), 1);
+            assert_eq!(core.next_external_seq(), 1);
+        }
+        assert_eq!(used.next_random(), new.next_random());
+    }
+
+    #[test]
+    fn the_random_stream_is_seeded_by_the_original_run_id() {
+        let mut core = RunCore::new(info(), RunId::new("run-1"));
         // splitmix64 over FNV-1a("run-1"), stepped by the golden ratio.
         assert_eq!(core.next_random(), 1_765_330_518_796_435_643);
         assert_eq!(core.next_random(), 11_295_924_916_494_313_386);

@@ -4,7 +4,7 @@
 //! Cancellation is Temporal's TRY_CANCEL: the code sees the activity
 //! canceled at once; the outcome events that follow are accepted silently.
 
-use super::{describe_command, unexpected, CancelEffect, Rejection, Resolution};
+use super::{unexpected, CancelEffect, Rejection, Resolution};
 use crate::model::*;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -32,22 +32,35 @@ pub(crate) struct ActivityMachine {
 }
 
 impl ActivityMachine {
-    /// The machine of a ScheduleActivityTask command; returns it with the command to send.
-    pub(crate) fn new(seq: u32, options: ScheduleActivity) -> (ActivityMachine, Command) {
-        let machine = ActivityMachine {
+    /// The machine of the ScheduleActivityTask command with `options`.
+    pub(crate) fn new(seq: u32, options: &ScheduleActivity) -> ActivityMachine {
+        ActivityMachine {
             seq,
             activity_id: options.activity_id.clone(),
             activity_type: options.activity_type.clone(),
             state: State::Created,
-        };
-        (machine, Command::ScheduleActivityTask(options))
+        }
     }
 
-    pub(crate) fn on_command_event(
-        &mut self,
-        event: &Event,
-        command: &Command,
-    ) -> Result<(), Rejection> {
+    /// The activity type, while the machine's ScheduleActivityTask awaits its event.
+    pub(crate) fn type_to_schedule(&self) -> Option<&ActivityType> {
+        (self.state == State::Created).then_some(&self.activity_type)
+    }
+
+    /// The machine's command awaiting its event, as nondeterminism reports show it.
+    pub(crate) fn describe_command(&self) -> String {
+        match self.state {
+            State::CancelCreated { scheduled_event_id } => {
+                format!("RequestCancelActivityTask(scheduled_event_id={scheduled_event_id})")
+            }
+            _ => format!(
+                "ScheduleActivityTask(activity_type={}, activity_id={})",
+                self.activity_type, self.activity_id
+            ),
+        }
+    }
+
+    pub(crate) fn on_command_event(&mut self, event: &Event) -> Result<(), Rejection> {
         match (&event.attributes, self.state) {
             (EventAttributes::ActivityTaskScheduled(scheduled), State::Created)
                 if scheduled.activity_id == self.activity_id
@@ -71,7 +84,7 @@ impl ActivityMachine {
                 };
                 Ok(())
             }
-            _ => Err(unexpected(&describe_command(command), event)),
+            _ => Err(unexpected(&self.describe_command(), event)),
         }
     }
 

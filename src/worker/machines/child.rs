@@ -4,7 +4,7 @@
 //! event must name the same child id and type as the command
 //! (nondeterminism otherwise).
 
-use super::{describe_command, unexpected, Rejection, Resolution};
+use super::{unexpected, Rejection, Resolution};
 use crate::model::*;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -24,22 +24,25 @@ pub(crate) struct ChildMachine {
 }
 
 impl ChildMachine {
-    /// The machine of a StartChildWorkflowExecution; returns it with the command.
-    pub(crate) fn new(seq: u32, options: StartChildWorkflow) -> (ChildMachine, Command) {
-        let machine = ChildMachine {
+    /// The machine of the StartChildWorkflowExecution command with `options`.
+    pub(crate) fn new(seq: u32, options: &StartChildWorkflow) -> ChildMachine {
+        ChildMachine {
             seq,
             workflow_id: options.workflow_id.clone(),
             workflow_type: options.workflow_type.clone(),
             state: State::Created,
-        };
-        (machine, Command::StartChildWorkflowExecution(options))
+        }
     }
 
-    pub(crate) fn on_command_event(
-        &mut self,
-        event: &Event,
-        command: &Command,
-    ) -> Result<(), Rejection> {
+    /// The machine's command awaiting its event, as nondeterminism reports show it.
+    pub(crate) fn describe_command(&self) -> String {
+        format!(
+            "StartChildWorkflowExecution(workflow_type={}, workflow_id={})",
+            self.workflow_type, self.workflow_id
+        )
+    }
+
+    pub(crate) fn on_command_event(&mut self, event: &Event) -> Result<(), Rejection> {
         match (&event.attributes, self.state) {
             (EventAttributes::StartChildWorkflowExecutionInitiated(initiated), State::Created)
                 if initiated.workflow_id == self.workflow_id
@@ -48,7 +51,7 @@ impl ChildMachine {
                 self.state = State::Initiated;
                 Ok(())
             }
-            _ => Err(unexpected(&describe_command(command), event)),
+            _ => Err(unexpected(&self.describe_command(), event)),
         }
     }
 

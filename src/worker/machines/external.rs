@@ -3,7 +3,7 @@
 //! event (ExternalWorkflowExecutionSignaled / ...CancelRequested) or the
 //! failed event. The initiated event must name the same target.
 
-use super::{describe_command, unexpected, Rejection, Resolution};
+use super::{unexpected, Rejection, Resolution};
 use crate::model::*;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -16,62 +16,80 @@ enum State {
 /// One external signal or cancel request of workflow code.
 pub(crate) struct ExternalMachine {
     seq: u32,
-    /// A signal (else a cancel request).
-    signal: bool,
+    /// The run signaled or asked to cancel.
+    target: WorkflowExecution,
+    /// The signal's name (`None`: a cancel request).
+    signal_name: Option<String>,
     state: State,
 }
 
 impl ExternalMachine {
     /// The machine of `command`, a SignalExternal or RequestCancelExternal command.
     pub(crate) fn new(seq: u32, command: &Command) -> ExternalMachine {
+        let (target, signal_name) = match command {
+            Command::SignalExternalWorkflowExecution {
+                workflow_execution,
+                signal_name,
+                ..
+            } => (workflow_execution.clone(), Some(signal_name.clone())),
+            Command::RequestCancelExternalWorkflowExecution {
+                workflow_execution, ..
+            } => (workflow_execution.clone(), None),
+            other => unreachable!("{} is not an external request", other.name()),
+        };
         ExternalMachine {
             seq,
-            signal: matches!(command, Command::SignalExternalWorkflowExecution { .. }),
+            target,
+            signal_name,
             state: State::Created,
         }
     }
 
     /// The name of the machine's command.
     fn command_name(&self) -> &'static str {
-        if self.signal {
+        if self.signal_name.is_some() {
             "SignalExternalWorkflowExecution"
         } else {
             "RequestCancelExternalWorkflowExecution"
         }
     }
 
-    pub(crate) fn on_command_event(
-        &mut self,
-        event: &Event,
-        command: &Command,
-    ) -> Result<(), Rejection> {
+    /// The machine's command awaiting its event, as nondeterminism reports show it.
+    pub(crate) fn describe_command(&self) -> String {
+        match &self.signal_name {
+            Some(signal_name) => format!(
+                "SignalExternalWorkflowExecution(workflow_id={}, signal_name={signal_name})",
+                self.target.workflow_id
+            ),
+            None => format!(
+                "RequestCancelExternalWorkflowExecution(workflow_id={})",
+                self.target.workflow_id
+            ),
+        }
+    }
+
+    pub(crate) fn on_command_event(&mut self, event: &Event) -> Result<(), Rejection> {
         use EventAttributes as A;
-        let matches = match (command, &event.attributes) {
+        let matches = match (&self.signal_name, &event.attributes) {
             (
-                Command::SignalExternalWorkflowExecution {
-                    workflow_execution,
-                    signal_name,
-                    ..
-                },
+                Some(signal_name),
                 A::SignalExternalWorkflowExecutionInitiated {
                     workflow_execution: recorded,
                     signal_name: recorded_name,
                     ..
                 },
-            ) => workflow_execution == recorded && signal_name == recorded_name,
+            ) => self.target == *recorded && signal_name == recorded_name,
             (
-                Command::RequestCancelExternalWorkflowExecution {
-                    workflow_execution, ..
-                },
+                None,
                 A::RequestCancelExternalWorkflowExecutionInitiated {
                     workflow_execution: recorded,
                     ..
                 },
-            ) => workflow_execution == recorded,
+            ) => self.target == *recorded,
             _ => false,
         };
         if !matches || self.state != State::Created {
-            return Err(unexpected(&describe_command(command), event));
+            return Err(unexpected(&self.describe_command(), event));
         }
         self.state = State::Initiated;
         Ok(())
@@ -86,7 +104,7 @@ impl ExternalMachine {
                 event.event_type().name()
             ));
         }
-        let signal = self.signal;
+        let signal = self.signal_name.is_some();
         let result = match &event.attributes {
             A::ExternalWorkflowExecutionSignaled { .. } if signal => Ok(()),
             A::ExternalWorkflowExecutionCancelRequested { .. } if !signal => Ok(()),

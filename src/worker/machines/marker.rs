@@ -2,40 +2,38 @@
 //! Side effects are markers; their recorded values are read back before
 //! the code runs (see `worker::run`), so the machine only checks identity.
 
-use super::{describe_command, unexpected, Rejection};
+use super::{unexpected, Rejection};
 use crate::model::*;
 
 /// One RecordMarker command.
 pub(crate) struct MarkerMachine {
+    marker_name: String,
     recorded: bool,
 }
 
 impl MarkerMachine {
-    /// The machine of a RecordMarker command.
-    pub(crate) fn new() -> MarkerMachine {
-        MarkerMachine { recorded: false }
+    /// The machine of a RecordMarker command for a marker named `marker_name`.
+    pub(crate) fn new(marker_name: String) -> MarkerMachine {
+        MarkerMachine {
+            marker_name,
+            recorded: false,
+        }
     }
 
-    pub(crate) fn on_command_event(
-        &mut self,
-        event: &Event,
-        command: &Command,
-    ) -> Result<(), Rejection> {
-        let Command::RecordMarker {
-            marker_name: wanted,
-            ..
-        } = command
-        else {
-            return Err(unexpected(&describe_command(command), event));
-        };
+    /// The machine's command awaiting its event, as nondeterminism reports show it.
+    pub(crate) fn describe_command(&self) -> String {
+        format!("RecordMarker(marker_name={})", self.marker_name)
+    }
+
+    pub(crate) fn on_command_event(&mut self, event: &Event) -> Result<(), Rejection> {
         match &event.attributes {
             EventAttributes::MarkerRecorded { marker_name, .. }
-                if marker_name == wanted && !self.recorded =>
+                if *marker_name == self.marker_name && !self.recorded =>
             {
                 self.recorded = true;
                 Ok(())
             }
-            _ => Err(unexpected(&describe_command(command), event)),
+            _ => Err(unexpected(&self.describe_command(), event)),
         }
     }
 }

@@ -3,7 +3,7 @@
 //! canceled failure; a timer canceled before its command was sent never
 //! reaches the Service.
 
-use super::{describe_command, unexpected, CancelEffect, Rejection, Resolution};
+use super::{unexpected, CancelEffect, Rejection, Resolution};
 use crate::model::*;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -37,11 +37,15 @@ impl TimerMachine {
         (machine, command)
     }
 
-    pub(crate) fn on_command_event(
-        &mut self,
-        event: &Event,
-        command: &Command,
-    ) -> Result<(), Rejection> {
+    /// The machine's command awaiting its event, as nondeterminism reports show it.
+    pub(crate) fn describe_command(&self) -> String {
+        match self.state {
+            State::CancelCreated => format!("CancelTimer(timer_id={})", self.timer_id),
+            _ => format!("StartTimer(timer_id={})", self.timer_id),
+        }
+    }
+
+    pub(crate) fn on_command_event(&mut self, event: &Event) -> Result<(), Rejection> {
         match (&event.attributes, self.state) {
             (EventAttributes::TimerStarted { timer_id, .. }, State::Created)
                 if *timer_id == self.timer_id =>
@@ -55,7 +59,7 @@ impl TimerMachine {
                 self.state = State::Done;
                 Ok(())
             }
-            _ => Err(unexpected(&describe_command(command), event)),
+            _ => Err(unexpected(&self.describe_command(), event)),
         }
     }
 

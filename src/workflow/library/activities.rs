@@ -8,12 +8,21 @@ use serde_json::json;
 
 /// Returns `"<input> A"`.
 pub fn activity_a(_ctx: &ActivityContext, input: Payload) -> Result<Payload, Failure> {
-    Ok(Payload::new(format!("{} A", text_of(&input)).into()))
+    Ok(with_suffix(&input, " A"))
 }
 
 /// Returns `"<input> B"`.
 pub fn activity_b(_ctx: &ActivityContext, input: Payload) -> Result<Payload, Failure> {
-    Ok(Payload::new(format!("{} B", text_of(&input)).into()))
+    Ok(with_suffix(&input, " B"))
+}
+
+/// The input's text followed by `suffix`, built in one allocation.
+fn with_suffix(input: &Payload, suffix: &str) -> Payload {
+    let text = text_of(input);
+    let mut result = String::with_capacity(text.len() + suffix.len());
+    result.push_str(&text);
+    result.push_str(suffix);
+    Payload::new(result.into())
 }
 
 /// Returns its input.
