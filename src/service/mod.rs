@@ -102,6 +102,9 @@ pub struct ServiceConfig {
     /// shown them: less memory per closed run, some CPU to encode at close
     /// and to decode on every read.
     pub compact_closed_histories: bool,
+    /// How many runs the Store should have room for from the start (a
+    /// hint: it grows past it).
+    pub expected_runs: usize,
 }
 
 impl Default for ServiceConfig {
@@ -113,6 +116,7 @@ impl Default for ServiceConfig {
             default_workflow_task_timeout: Duration::from_secs(10),
             sabotage: None,
             compact_closed_histories: false,
+            expected_runs: 0,
         }
     }
 }
@@ -134,8 +138,8 @@ impl Service {
     /// A Service with an empty Store.
     pub fn new(config: ServiceConfig) -> Service {
         Service {
+            store: Store::with_capacity(config.expected_runs),
             config,
-            store: Store::default(),
             matching: Matching::default(),
             deadlines: DeadlineQueue::default(),
             transfers_armed: Default::default(),

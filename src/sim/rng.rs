@@ -41,33 +41,50 @@ impl Purpose {
     }
 }
 
-/// A deterministic random stream for one purpose. Boxed: the generator
-/// buffers 256 bytes of output, and a world holds several streams in
-/// structs that move.
-pub struct Rng(Box<ChaCha8Rng>);
+/// A deterministic random stream for one purpose. The generator is made
+/// on the first draw (boxed: it buffers 256 bytes of output, and a world
+/// holds several streams in structs that move), so a stream a run never
+/// draws from — a fault stream in a run without faults — costs nothing.
+pub struct Rng {
+    seed: u64,
+    purpose: Purpose,
+    generator: Option<Box<ChaCha8Rng>>,
+}
 
 impl Rng {
     /// The stream for `purpose` under `seed`.
     pub fn new(seed: u64, purpose: Purpose) -> Rng {
-        let mut key = [0u8; 32];
-        let a = splitmix64(seed ^ purpose.salt());
-        let b = splitmix64(a);
-        let c = splitmix64(b ^ seed);
-        let d = splitmix64(c);
-        for (chunk, word) in key.chunks_mut(8).zip([a, b, c, d]) {
-            chunk.copy_from_slice(&word.to_le_bytes());
+        Rng {
+            seed,
+            purpose,
+            generator: None,
         }
-        Rng(Box::new(ChaCha8Rng::from_seed(key)))
+    }
+
+    /// The generator, made from the seed and purpose on first use.
+    fn generator(&mut self) -> &mut ChaCha8Rng {
+        let (seed, purpose) = (self.seed, self.purpose);
+        self.generator.get_or_insert_with(|| {
+            let mut key = [0u8; 32];
+            let a = splitmix64(seed ^ purpose.salt());
+            let b = splitmix64(a);
+            let c = splitmix64(b ^ seed);
+            let d = splitmix64(c);
+            for (chunk, word) in key.chunks_mut(8).zip([a, b, c, d]) {
+                chunk.copy_from_slice(&word.to_le_bytes());
+            }
+            Box::new(ChaCha8Rng::from_seed(key))
+        })
     }
 
     /// A uniform u64.
     pub fn next_u64(&mut self) -> u64 {
-        self.0.next_u64()
+        self.generator().next_u64()
     }
 
     /// A uniform f64 in [0, 1).
     pub fn unit(&mut self) -> f64 {
-        (self.0.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
     }
 
     /// True with probability `p` (never draws when `p` is 0, so streams
@@ -81,7 +98,7 @@ impl Rng {
         if hi <= lo {
             lo
         } else {
-            lo + self.0.next_u64() % (hi - lo + 1)
+            lo + self.next_u64() % (hi - lo + 1)
         }
     }
 

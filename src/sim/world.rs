@@ -319,7 +319,7 @@ impl<'s> World<'s> {
         scenario: &'s Scenario,
         registry: &Rc<Registry>,
         options: &RunOptions,
-    ) -> Result<World<'s>, String> {
+    ) -> Result<Box<World<'s>>, String> {
         for g in &scenario.workflows {
             if !registry.has_workflow(&g.workflow_type) {
                 return Err(format!(
@@ -394,9 +394,12 @@ impl<'s> World<'s> {
             compact_closed_histories: options
                 .history_compaction
                 .applies_to(scenario.execution_count()),
+            expected_runs: scenario.execution_count() as usize,
             ..ServiceConfig::default()
         };
-        let mut world = World {
+        // Boxed: the world is large, and a box moves as one pointer from
+        // here through `run` to `finish`.
+        let mut world = Box::new(World {
             scenario,
             seed,
             profile,
@@ -410,7 +413,11 @@ impl<'s> World<'s> {
             crash_after_commit: None,
             service_wake_at: None,
             workers,
-            calls: LookupMap::default(),
+            // Room for every poller's long poll and a few calls more.
+            calls: LookupMap::with_capacity_and_hasher(
+                worker_count as usize * (2 * scenario.workers.task_queues.len() + 1) + 4,
+                Default::default(),
+            ),
             namespace: Namespace::default(),
             next_call: 0,
             workload,
@@ -425,7 +432,7 @@ impl<'s> World<'s> {
             activity_attempts: 0,
             out: Vec::new(),
             observer: None,
-        };
+        });
         world.schedule_start();
         Ok(world)
     }
@@ -480,7 +487,7 @@ impl<'s> World<'s> {
 
     /// Runs until every execution has closed and every client operation is
     /// settled, or until the liveness deadline passes.
-    pub fn run(mut self) -> RunResult {
+    pub fn run(mut self: Box<Self>) -> RunResult {
         while let Some(step) = self.sched.pop() {
             if self.sched.now() > self.deadline {
                 break;
@@ -493,7 +500,7 @@ impl<'s> World<'s> {
         self.finish()
     }
 
-    fn finish(mut self) -> RunResult {
+    fn finish(mut self: Box<Self>) -> RunResult {
         let end_time = self.sched.now().min(self.deadline);
         let store = match (self.service.take(), self.crashed_store.take()) {
             (Some(service), _) => service.into_store(),
