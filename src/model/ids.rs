@@ -128,16 +128,32 @@ impl RunId {
         uuid[15..18].copy_from_slice(&hex[13..16]);
         uuid[19..23].copy_from_slice(&hex[16..20]);
         uuid[24..].copy_from_slice(&hex[20..]);
-        RunId(Rc::from(
-            std::str::from_utf8(&uuid).expect("hex digits and dashes are ASCII"),
-        ))
+        // SAFETY: hex digits and dashes are ASCII, hence UTF-8.
+        RunId(Rc::from(unsafe { std::str::from_utf8_unchecked(&uuid) }))
     }
 }
 
 /// The decimal text of `n`, written into the end of `buffer` without the
 /// formatting machinery (for ids made on hot paths).
 pub fn decimal_text(n: u64, buffer: &mut [u8; 20]) -> &str {
-    std::str::from_utf8(decimal_digits(n, buffer)).expect("decimal digits are ASCII")
+    let digits = decimal_digits(n, buffer);
+    // SAFETY: ASCII digits are UTF-8 (this skips validating them again on
+    // paths that make an id per task).
+    unsafe { std::str::from_utf8_unchecked(digits) }
+}
+
+/// `prefix` followed by the decimal text of `n`, as a shared string (a
+/// request id made per task dispatched or operation sent), written
+/// without the formatting machinery. `prefix` is at most 44 bytes.
+pub fn numbered_text(prefix: &str, n: u64) -> Rc<str> {
+    let mut digits = [0; 20];
+    let digits = decimal_digits(n, &mut digits);
+    let mut text = [0u8; 64];
+    let len = prefix.len() + digits.len();
+    text[..prefix.len()].copy_from_slice(prefix.as_bytes());
+    text[prefix.len()..len].copy_from_slice(digits);
+    // SAFETY: a `str` followed by ASCII digits is UTF-8.
+    Rc::from(unsafe { std::str::from_utf8_unchecked(&text[..len]) })
 }
 
 /// The ASCII decimal digits of `n`, written into the end of `buffer`.
@@ -186,6 +202,7 @@ mod tests {
     fn decimal_text_reads_as_formatted() {
         for n in [0, 1, 9, 10, 99, 100, 12_345, u64::from(u32::MAX), u64::MAX] {
             assert_eq!(decimal_text(n, &mut [0; 20]), n.to_string());
+            assert_eq!(&*numbered_text("poll-", n), format!("poll-{n}"));
         }
     }
 

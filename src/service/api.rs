@@ -17,14 +17,7 @@ impl CallId {
     /// `poll-<call>`, written without the formatting machinery (once per
     /// task dispatched).
     pub(crate) fn poll_request_id(self) -> Rc<str> {
-        const PREFIX: &str = "poll-";
-        let mut digits = [0; 20];
-        let digits = crate::model::decimal_digits(self.0, &mut digits);
-        let mut text = [0u8; PREFIX.len() + 20];
-        let len = PREFIX.len() + digits.len();
-        text[..PREFIX.len()].copy_from_slice(PREFIX.as_bytes());
-        text[PREFIX.len()..len].copy_from_slice(digits);
-        Rc::from(std::str::from_utf8(&text[..len]).expect("ASCII digits"))
+        crate::model::numbered_text("poll-", self.0)
     }
 }
 

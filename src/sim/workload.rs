@@ -61,12 +61,7 @@ pub struct Op {
 impl Op {
     /// The request id every send of op `index` carries: `req-index`.
     pub fn request_id(index: usize) -> Rc<str> {
-        let mut digits = [0; 20];
-        let digits = decimal_text(index as u64, &mut digits).as_bytes();
-        let mut text = [0; 24];
-        text[..4].copy_from_slice(b"req-");
-        text[4..4 + digits.len()].copy_from_slice(digits);
-        Rc::from(std::str::from_utf8(&text[..4 + digits.len()]).expect("ASCII"))
+        numbered_text("req-", index as u64)
     }
 }
 
