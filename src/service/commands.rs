@@ -55,31 +55,45 @@ pub(crate) struct CommandsOutcome {
     pub workflow_result: Option<Payload>,
 }
 
-/// The few keys that one batch of commands names, in a `Vec`: a batch
-/// holds a handful of commands, and a B-tree set would allocate a node for
-/// its first key.
-struct BatchSet<T>(Vec<T>);
+/// The few keys that one batch of commands names: the first in place,
+/// any others in a `Vec` (a batch holds a handful of commands, most often
+/// one of each kind, so most batches allocate nothing; a B-tree set would
+/// allocate a node for its first key).
+struct BatchSet<T> {
+    first: Option<T>,
+    others: Vec<T>,
+}
 
 impl<T: PartialEq> BatchSet<T> {
     fn new() -> Self {
-        BatchSet(Vec::new())
+        BatchSet {
+            first: None,
+            others: Vec::new(),
+        }
     }
     fn contains(&self, key: &T) -> bool {
-        self.0.contains(key)
+        self.first.as_ref() == Some(key) || self.others.contains(key)
     }
     /// Adds `key`; returns whether it was not there yet.
     fn insert(&mut self, key: T) -> bool {
-        let new = !self.contains(&key);
-        if new {
-            self.0.push(key);
+        if self.contains(&key) {
+            return false;
         }
-        new
+        match self.first {
+            None => self.first = Some(key),
+            Some(_) => self.others.push(key),
+        }
+        true
     }
     /// Removes `key`; returns whether it was there.
     fn remove(&mut self, key: &T) -> bool {
-        let position = self.0.iter().position(|k| k == key);
+        if self.first.as_ref() == Some(key) {
+            self.first = self.others.pop();
+            return true;
+        }
+        let position = self.others.iter().position(|k| k == key);
         if let Some(index) = position {
-            self.0.swap_remove(index);
+            self.others.swap_remove(index);
         }
         position.is_some()
     }
@@ -403,4 +417,27 @@ pub(crate) fn apply(
         }
     }
     outcome
+}
+
+#[cfg(test)]
+mod tests {
+    use super::BatchSet;
+
+    #[test]
+    fn a_batch_set_holds_each_key_once_whichever_slot_it_is_in() {
+        let mut set = BatchSet::new();
+        assert!(set.insert(1));
+        assert!(set.insert(2));
+        assert!(set.insert(3));
+        assert!(!set.insert(1) && !set.insert(3));
+        assert!(set.remove(&1), "the key in the first slot");
+        assert!(!set.contains(&1) && set.contains(&2) && set.contains(&3));
+        assert!(set.remove(&2));
+        assert!(!set.remove(&2));
+        assert!(set.insert(1) && set.insert(2));
+        for key in [1, 2, 3] {
+            assert!(set.remove(&key), "{key}");
+        }
+        assert!(!set.contains(&1) && !set.contains(&2) && !set.contains(&3));
+    }
 }

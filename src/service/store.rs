@@ -35,10 +35,10 @@ pub struct Store {
     transfer_runs: Vec<usize>,
 }
 
-/// Room for the events of a short run (the documented two-activity
-/// workflow writes 17) from the start: growing from empty would copy the
+/// Room for the events of a short run from the start (the documented
+/// two-activity workflow writes 17): growing from empty would copy its
 /// history four times. A run's spare room is given back when it closes.
-const INITIAL_HISTORY_CAPACITY: usize = 16;
+const INITIAL_HISTORY_CAPACITY: usize = 24;
 
 /// One run: its history, status, memo and the durable mutable state that
 /// the Service needs to continue it after a restart.

@@ -88,6 +88,10 @@ impl<T> Lane<T> {
     }
 }
 
+/// Room for the steps a small world has pending at once, so that its heap
+/// does not grow step by step from empty.
+const INITIAL_CAPACITY: usize = 16;
+
 /// A seeded priority queue of steps over simulated time.
 pub struct Scheduler<T> {
     now: SimTime,
@@ -113,7 +117,7 @@ impl<T> Scheduler<T> {
     pub fn new(seed: u64) -> Scheduler<T> {
         Scheduler {
             now: SimTime::START,
-            queue: BinaryHeap::new(),
+            queue: BinaryHeap::with_capacity(INITIAL_CAPACITY),
             lanes: Vec::new(),
             lanes_first: SimTime::MAX,
             sequence: 0,
