@@ -7,6 +7,7 @@ mod network;
 mod observer;
 mod rng;
 mod scheduler;
+mod step_queue;
 mod trace;
 mod workload;
 mod world;

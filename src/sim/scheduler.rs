@@ -3,43 +3,24 @@
 //! different seeds explore different interleavings of simultaneous steps.
 //! Time jumps straight to the next step: a one-year timer costs nothing.
 //!
-//! Steps queued with one of a few fixed delays (RPC timeouts: one per call,
-//! nearly all outlived by their answer) wait in a first-in, first-out lane
-//! per delay instead of the heap: their times only grow, so a lane is
+//! Other steps wait in one [`StepQueue`] (sorted while small, a heap once
+//! large). Steps queued with one of a few fixed delays (RPC timeouts: one
+//! per call, nearly all outlived by their answer) wait in a first-in,
+//! first-out lane per delay instead: their times only grow, so a lane is
 //! ordered by time as it is filled, and only steps due at the same instant
 //! need sorting, by their tie-breaks, once, when they come up. With a
-//! million executions started together the heap then holds the million
+//! million executions started together the queue then holds the million
 //! messages in flight, not also a million timeouts. The order of steps and
-//! the tie-breaks drawn are exactly those of the heap alone.
+//! the tie-breaks drawn are exactly those of the one queue alone.
 
 use super::rng::{Purpose, Rng};
+use super::step_queue::StepQueue;
 use crate::model::{Duration, SimTime};
-use std::cmp::Reverse;
-use std::collections::{BinaryHeap, VecDeque};
+use std::collections::VecDeque;
 
-struct Entry<T> {
-    key: (SimTime, u64, u64),
-    step: T,
-}
-
-impl<T> PartialEq for Entry<T> {
-    fn eq(&self, other: &Self) -> bool {
-        self.key == other.key
-    }
-}
-impl<T> Eq for Entry<T> {}
-impl<T> PartialOrd for Entry<T> {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl<T> Ord for Entry<T> {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.key.cmp(&other.key)
-    }
-}
-
+/// A step's key: its time, the seeded tie-break, the order it was queued.
 type Key = (SimTime, u64, u64);
+type Entry<T> = super::step_queue::Entry<Key, T>;
 
 /// Steps queued with one fixed delay: in time order; the first `sorted`
 /// are the steps of the earliest instant, in key order (0: not sorted yet).
@@ -88,18 +69,14 @@ impl<T> Lane<T> {
     }
 }
 
-/// Room for the steps a small world has pending at once, so that its heap
-/// does not grow step by step from empty.
-const INITIAL_CAPACITY: usize = 16;
-
 /// A seeded priority queue of steps over simulated time.
 pub struct Scheduler<T> {
     now: SimTime,
-    queue: BinaryHeap<Reverse<Entry<T>>>,
+    queue: StepQueue<Key, T>,
     /// One lane per fixed delay (see the module docs).
     lanes: Vec<Lane<T>>,
     /// The earliest time of a step in a lane (`SimTime::MAX` if none): a
-    /// heap step due before it is next without looking at the lanes.
+    /// queued step due before it is next without looking at the lanes.
     lanes_first: SimTime,
     sequence: u64,
     ties: Rng,
@@ -108,7 +85,7 @@ pub struct Scheduler<T> {
 /// Where the next step waits.
 #[derive(Clone, Copy)]
 enum Next {
-    Heap,
+    Queue,
     Lane(usize),
 }
 
@@ -117,7 +94,7 @@ impl<T> Scheduler<T> {
     pub fn new(seed: u64) -> Scheduler<T> {
         Scheduler {
             now: SimTime::START,
-            queue: BinaryHeap::with_capacity(INITIAL_CAPACITY),
+            queue: StepQueue::new(),
             lanes: Vec::new(),
             lanes_first: SimTime::MAX,
             sequence: 0,
@@ -139,16 +116,16 @@ impl<T> Scheduler<T> {
     pub fn at_untied(&mut self, at: SimTime, step: T) {
         let at = at.max(self.now);
         self.sequence += 1;
-        self.queue.push(Reverse(Entry {
+        self.queue.push(Entry {
             key: (at, 0, self.sequence),
             step,
-        }));
+        });
     }
 
     /// Queues `step` to run at `at` (or now, if `at` is in the past).
     pub fn at(&mut self, at: SimTime, step: T) {
         let entry = self.tied_entry(at, step);
-        self.queue.push(Reverse(entry));
+        self.queue.push(entry);
     }
 
     /// Queues `step` to run after `delay`.
@@ -194,7 +171,7 @@ impl<T> Scheduler<T> {
 
     /// Where the step with the smallest key waits, and its time.
     fn next(&mut self) -> Option<(Next, SimTime)> {
-        let mut best: Option<(Next, Key)> = self.queue.peek().map(|Reverse(e)| (Next::Heap, e.key));
+        let mut best: Option<(Next, Key)> = self.queue.peek_key().map(|key| (Next::Queue, key));
         for (index, lane) in self.lanes.iter_mut().enumerate() {
             let Some(time) = lane.front_time() else {
                 continue;
@@ -216,7 +193,7 @@ impl<T> Scheduler<T> {
     /// Takes the next step and advances the clock to its time.
     pub fn pop(&mut self) -> Option<T> {
         let entry = match self.next_quickly()? {
-            Next::Heap => self.queue.pop().map(|Reverse(entry)| entry),
+            Next::Queue => self.queue.pop(),
             Next::Lane(lane) => {
                 let entry = self.lanes[lane].pop();
                 self.lanes_first = self
@@ -233,11 +210,11 @@ impl<T> Scheduler<T> {
         Some(entry.step)
     }
 
-    /// [`Scheduler::next`], without looking at the lanes when a heap step
-    /// is due before all of them (the common case).
+    /// [`Scheduler::next`], without looking at the lanes when a queued
+    /// step is due before all of them (the common case).
     fn next_quickly(&mut self) -> Option<Next> {
-        match self.queue.peek() {
-            Some(Reverse(e)) if e.key.0 < self.lanes_first => Some(Next::Heap),
+        match self.queue.peek_key() {
+            Some(key) if key.0 < self.lanes_first => Some(Next::Queue),
             _ => self.next().map(|(next, _)| next),
         }
     }
@@ -310,7 +287,7 @@ mod tests {
         ]
     }
 
-    /// Runs `ops`, queueing the fixed delays in lanes or in the heap;
+    /// Runs `ops`, queueing the fixed delays in lanes or in the one queue;
     /// returns every step run with its time (and every peek, as step
     /// `usize::MAX`).
     fn run(seed: u64, ops: &[Op], lanes: bool) -> Vec<(SimTime, usize)> {
@@ -339,7 +316,7 @@ mod tests {
 
     proptest::proptest! {
         #[test]
-        fn fixed_delay_lanes_run_steps_in_the_heap_order(
+        fn fixed_delay_lanes_run_steps_in_the_one_queue_order(
             seed in 0u64..1_000,
             ops in proptest::collection::vec(op(), 0..300),
         ) {
