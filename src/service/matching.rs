@@ -7,7 +7,7 @@
 
 use super::api::CallId;
 use super::mutable_state::{ActivityTaskRef, WorkflowTaskRef};
-use crate::lookup::LookupMap;
+use crate::lookup::SmallMap;
 use crate::model::TaskQueue;
 use std::collections::VecDeque;
 use std::rc::Rc;
@@ -82,7 +82,7 @@ pub(crate) struct Matching {
     workflow_queues: Queues<WorkflowTaskRef>,
     activity_queues: Queues<ActivityTaskRef>,
     /// Where each parked poll waits (looked up by call only).
-    parked: LookupMap<CallId, (PollKind, TaskQueue)>,
+    parked: SmallMap<CallId, (PollKind, TaskQueue)>,
 }
 
 impl Matching {

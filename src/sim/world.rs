@@ -13,7 +13,7 @@ use super::rng::{Purpose, Rng};
 use super::scheduler::Scheduler;
 use super::trace::Trace;
 use super::workload::{Op, OpKind, OpState, Workload};
-use crate::lookup::LookupMap;
+use crate::lookup::SmallMap;
 use crate::model::*;
 use crate::sabotage::Sabotage;
 use crate::scenario::Scenario;
@@ -293,7 +293,7 @@ pub struct World<'s> {
     service_wake_at: Option<SimTime>,
     workers: Vec<WorkerNode>,
     /// Open calls by id.
-    calls: LookupMap<u64, Call>,
+    calls: SmallMap<u64, Call>,
     /// The namespace every request names (shared, not made per request).
     namespace: Namespace,
     next_call: u64,
@@ -413,11 +413,7 @@ impl<'s> World<'s> {
             crash_after_commit: None,
             service_wake_at: None,
             workers,
-            // Room for every poller's long poll and a few calls more.
-            calls: LookupMap::with_capacity_and_hasher(
-                worker_count as usize * (2 * scenario.workers.task_queues.len() + 1) + 4,
-                Default::default(),
-            ),
+            calls: SmallMap::default(),
             namespace: Namespace::default(),
             next_call: 0,
             workload,
