@@ -25,10 +25,16 @@ impl<V> SeqMap<V> {
     /// Sets the value of `seq`, replacing any.
     pub(crate) fn insert(&mut self, seq: u32, value: V) {
         let index = slot(seq);
-        if index >= self.slots.len() {
-            self.slots.resize_with(index + 1, || None);
+        let len = self.slots.len();
+        if index < len {
+            self.slots[index] = Some(value);
+        } else {
+            // Numbers are handed out in order: mostly, the next one is pushed.
+            if index > len {
+                self.slots.resize_with(index, || None);
+            }
+            self.slots.push(Some(value));
         }
-        self.slots[index] = Some(value);
     }
 
     /// The value of `seq`, if any.
