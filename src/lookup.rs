@@ -33,7 +33,7 @@ impl<K, V> Default for SmallMap<K, V> {
     }
 }
 
-impl<K: Copy + Eq + std::hash::Hash, V> SmallMap<K, V> {
+impl<K: Eq + std::hash::Hash, V> SmallMap<K, V> {
     /// The value of `key`, if any.
     pub fn get(&self, key: &K) -> Option<&V> {
         match self {

@@ -12,7 +12,7 @@
 use super::pending_activities::PendingActivities;
 use super::store::RunRecord;
 use super::timers::Deadline;
-use crate::lookup::LookupMap;
+use crate::lookup::SmallMap;
 use crate::model::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
@@ -35,7 +35,7 @@ pub(crate) struct MutableState {
     /// Pending activities by ActivityTaskScheduled id.
     pub activities: PendingActivities,
     /// Pending activity ids, to reject duplicates (looked up only).
-    pub activity_ids: LookupMap<ActivityId, i64>,
+    pub activity_ids: SmallMap<ActivityId, i64>,
     /// Pending timers.
     pub timers: BTreeMap<TimerId, TimerInfo>,
     /// When the run times out: the earlier of the run timeout and the
@@ -71,7 +71,7 @@ impl MutableState {
             previous_started_event_id: 0,
             buffered: Vec::new(),
             activities: PendingActivities::default(),
-            activity_ids: LookupMap::default(),
+            activity_ids: SmallMap::default(),
             timers: BTreeMap::new(),
             run_expiration_time: None,
             execution_expiration_time: None,
@@ -484,7 +484,7 @@ impl RunRecord {
         state.workflow_task = WorkflowTaskState::None;
         state.buffered = Vec::new();
         state.activities.clear();
-        state.activity_ids = LookupMap::default();
+        state.activity_ids = SmallMap::default();
         state.timers.clear();
     }
 }
