@@ -15,7 +15,7 @@ pub(crate) type LookupMap<K, V> = HashMap<K, V, FxBuildHasher>;
 const FEW: usize = 32;
 
 /// A map for lookups only that usually holds a handful of entries (a
-/// world's open calls, a Service's parked polls): while it holds at most
+/// Service's parked polls, a run's pending activities): while it holds at most
 /// [`FEW`] it is an unsorted list searched by comparing keys, which costs
 /// less than hashing them, and beyond that a [`LookupMap`] for good. Like
 /// a `LookupMap`, its iteration order must not reach an output.
@@ -79,7 +79,9 @@ impl<K: Eq + std::hash::Hash, V> SmallMap<K, V> {
         }
     }
 
-    /// Every entry, in no particular order.
+    /// Every entry, in no particular order (for tests: the engine only
+    /// looks entries up).
+    #[cfg(test)]
     pub fn iter(&self) -> impl Iterator<Item = (&K, &V)> {
         let (few, many) = match self {
             SmallMap::Few(entries) => (Some(entries.iter().map(|(k, v)| (k, v))), None),

@@ -5,6 +5,7 @@
 mod faults;
 mod network;
 mod observer;
+mod open_calls;
 mod rng;
 mod scheduler;
 mod step_queue;

@@ -9,11 +9,11 @@
 use super::faults::{ActivityFault, Fault, FaultProfile, FaultSchedule, FaultSource, PlannedFault};
 use super::network::{node_by_name, node_name, Network, NodeId, CLIENT, SERVICE};
 use super::observer::CommitObserver;
+use super::open_calls::OpenCalls;
 use super::rng::{Purpose, Rng};
 use super::scheduler::Scheduler;
 use super::trace::Trace;
 use super::workload::{Op, OpKind, OpState, Workload};
-use crate::lookup::SmallMap;
 use crate::model::*;
 use crate::sabotage::Sabotage;
 use crate::scenario::Scenario;
@@ -293,7 +293,7 @@ pub struct World<'s> {
     service_wake_at: Option<SimTime>,
     workers: Vec<WorkerNode>,
     /// Open calls by id.
-    calls: SmallMap<u64, Call>,
+    calls: OpenCalls<Call>,
     /// The namespace every request names (shared, not made per request).
     namespace: Namespace,
     next_call: u64,
@@ -413,7 +413,7 @@ impl<'s> World<'s> {
             crash_after_commit: None,
             service_wake_at: None,
             workers,
-            calls: SmallMap::default(),
+            calls: OpenCalls::default(),
             namespace: Namespace::default(),
             next_call: 0,
             workload,
@@ -644,7 +644,7 @@ impl<'s> World<'s> {
     /// The caller of `call` sees its connection break: it gets
     /// `Unavailable`, and the Service forgets a poll parked for it.
     fn break_connection(&mut self, call: CallId) {
-        if !self.calls.contains_key(&call.0) {
+        if !self.calls.contains(call.0) {
             return;
         }
         if let Some(service) = self.service.as_mut() {
@@ -656,7 +656,7 @@ impl<'s> World<'s> {
     }
 
     fn connection_broken(&mut self, call: u64) {
-        if let Some(c) = self.calls.remove(&call) {
+        if let Some(c) = self.calls.remove(call) {
             self.trace.record(self.now(), [11, call, 0], || {
                 format!("call#{call} of {}: connection broken", node_name(c.node))
             });
@@ -679,7 +679,7 @@ impl<'s> World<'s> {
                 self.service_handle(call, request, from);
             }
             Message::Response(call, response) => {
-                let Some(c) = self.calls.get(&call.0) else {
+                let Some(c) = self.calls.get(call.0) else {
                     return;
                 };
                 if c.node != to {
@@ -688,7 +688,7 @@ impl<'s> World<'s> {
                 if !self.net.connected(now, SERVICE, to) {
                     return self.break_connection(call);
                 }
-                let c = self.calls.remove(&call.0).expect("checked above");
+                let c = self.calls.remove(call.0).expect("checked above");
                 self.on_response(c, call, response);
             }
         }
@@ -738,7 +738,7 @@ impl<'s> World<'s> {
     }
 
     fn call_timed_out(&mut self, call: u64) {
-        if let Some(c) = self.calls.remove(&call) {
+        if let Some(c) = self.calls.remove(call) {
             self.trace.record(self.now(), [2, call, 0], || {
                 format!("call#{call} of {} timed out", node_name(c.node))
             });
@@ -753,7 +753,7 @@ impl<'s> World<'s> {
             .calls
             .iter()
             .filter(|(_, c)| which(c))
-            .map(|(id, _)| *id)
+            .map(|(id, _)| id)
             .collect();
         ids.sort_unstable();
         ids
@@ -770,7 +770,7 @@ impl<'s> World<'s> {
     /// A crashed worker's calls die with it; the Service forgets its parked polls.
     fn drop_calls_of(&mut self, node: NodeId) {
         for call in self.calls_of(|c| c.node == node) {
-            self.calls.remove(&call);
+            self.calls.remove(call);
             if let Some(service) = self.service.as_mut() {
                 service.cancel_poll(CallId(call));
             }
@@ -812,7 +812,7 @@ impl<'s> World<'s> {
 
     fn route_service_output(&mut self, out: &mut Vec<(CallId, Response)>) {
         for (call, response) in out.drain(..) {
-            let Some(to) = self.calls.get(&call.0).map(|c| c.node) else {
+            let Some(to) = self.calls.get(call.0).map(|c| c.node) else {
                 continue;
             };
             self.send(to, Message::Response(call, response));
