@@ -199,6 +199,41 @@ fn stale_workflow_task_token_is_rejected_and_changes_nothing() {
     assert_eq!(h.transitions(&run), transitions);
 }
 
+/// A token's run hint only spares the Service a lookup: a token whose hint
+/// names another run, or no run at all, still acts on its own execution.
+#[test]
+fn a_token_whose_run_hint_is_wrong_still_names_its_own_run() {
+    let mut h = Harness::default();
+    let first = h.start("first");
+    let second = h.start("second");
+    let mut first_task = h.poll_workflow_task();
+    let mut second_task = h.poll_workflow_task();
+    assert_eq!(first_task.workflow_execution, first);
+    assert_ne!(
+        first_task.task_token.run_hint,
+        second_task.task_token.run_hint
+    );
+    std::mem::swap(
+        &mut first_task.task_token.run_hint,
+        &mut second_task.task_token.run_hint,
+    );
+    second_task.task_token.run_hint = u32::MAX;
+    h.complete_workflow_task(&first_task.task_token, vec![schedule_activity("a")]);
+    h.complete_workflow_task(&second_task.task_token, vec![complete_workflow("done")]);
+    assert_eq!(h.types(&first).last(), Some(&E::ActivityTaskScheduled));
+    assert_eq!(h.status(&second), WorkflowExecutionStatus::Completed);
+
+    let mut activity = h.poll_activity_task().unwrap();
+    assert_eq!(activity.workflow_execution, first);
+    activity.task_token.run_hint += 1;
+    h.complete_activity(&activity.task_token, Payload::from("ra"));
+    assert_eq!(h.types(&first).last(), Some(&E::WorkflowTaskScheduled));
+    assert_eq!(
+        h.types(&second).last(),
+        Some(&E::WorkflowExecutionCompleted)
+    );
+}
+
 #[test]
 fn repeated_workflow_task_failures_do_not_grow_history() {
     let mut h = Harness::default();

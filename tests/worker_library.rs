@@ -75,6 +75,7 @@ fn drive(workflow_type: &str, input: serde_json::Value, sticky: bool) -> Vec<Eve
                 let task = PollActivityTaskQueueResponse {
                     task_token: ActivityTaskToken {
                         execution: execution(),
+                        run_hint: 0,
                         scheduled_event_id,
                         attempt,
                     },

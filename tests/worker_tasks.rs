@@ -410,6 +410,7 @@ fn activity_task(
     PollActivityTaskQueueResponse {
         task_token: ActivityTaskToken {
             execution: execution(),
+            run_hint: 0,
             scheduled_event_id: 5,
             attempt,
         },

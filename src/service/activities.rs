@@ -8,7 +8,7 @@
 
 use super::executions::SERVICE_IDENTITY;
 use super::mutable_state::{ActivityInfo, Effects};
-use super::store::RunRecord;
+use super::store::{run_hint, RunRecord};
 use super::*;
 use std::rc::Rc;
 
@@ -294,6 +294,7 @@ impl Service {
         let response = PollActivityTaskQueueResponse {
             task_token: ActivityTaskToken {
                 execution: run.execution.clone(),
+                run_hint: run_hint(task.run),
                 scheduled_event_id: activity.scheduled_event_id,
                 attempt: activity.attempt,
             },
@@ -322,7 +323,10 @@ impl Service {
                 token.execution, token.scheduled_event_id, token.attempt
             ))
         };
-        let index = self.store.resolve(&token.execution).ok_or_else(stale)?;
+        let index = self
+            .store
+            .resolve_hinted(&token.execution, token.run_hint)
+            .ok_or_else(stale)?;
         let run = self.store.at(index);
         let running = run.status.is_running()
             && run
@@ -621,7 +625,10 @@ impl Service {
         fx: &mut Effects,
         stale: ServiceError,
     ) -> Result<(), ServiceError> {
-        let Some(index) = self.store.resolve(&r.task_token.execution) else {
+        let Some(index) = self
+            .store
+            .resolve_hinted(&r.task_token.execution, r.task_token.run_hint)
+        else {
             return Err(stale);
         };
         let run = self.store.at_mut(index);

@@ -105,6 +105,10 @@ impl std::fmt::Display for ServiceError {
 pub struct WorkflowTaskToken {
     /// The run.
     pub execution: WorkflowExecution,
+    /// Where the run sits in the Service's Store: a hint that spares a
+    /// lookup by `execution`, which alone decides (a hint naming another
+    /// run is ignored).
+    pub run_hint: u32,
     /// The task's WorkflowTaskScheduled id (for a transient attempt, the id it will get).
     pub scheduled_event_id: i64,
     /// The task's attempt.
@@ -116,6 +120,10 @@ pub struct WorkflowTaskToken {
 pub struct ActivityTaskToken {
     /// The run.
     pub execution: WorkflowExecution,
+    /// Where the run sits in the Service's Store: a hint that spares a
+    /// lookup by `execution`, which alone decides (a hint naming another
+    /// run is ignored).
+    pub run_hint: u32,
     /// The ActivityTaskScheduled event.
     pub scheduled_event_id: i64,
     /// The attempt this token was issued for.

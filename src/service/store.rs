@@ -168,6 +168,13 @@ impl RunRecord {
 }
 
 /// The attributes of event 1, which is always WorkflowExecutionStarted.
+/// The hint a task token carries for the run at `index` (see
+/// [`Store::resolve_hinted`]); an index beyond `u32` gives a hint that
+/// misses, which only costs a lookup.
+pub(crate) fn run_hint(index: usize) -> u32 {
+    u32::try_from(index).unwrap_or(u32::MAX)
+}
+
 fn started_of(event: &Event) -> &WorkflowExecutionStartedAttributes {
     match &event.attributes {
         EventAttributes::WorkflowExecutionStarted(started) => started,
@@ -264,6 +271,15 @@ impl Store {
             self.current_run(&execution.workflow_id)
         } else {
             self.by_execution.get(execution).copied()
+        }
+    }
+    /// The dense index a task token names: its hint if that run is the
+    /// token's execution, else [`Store::resolve`].
+    pub(crate) fn resolve_hinted(&self, execution: &WorkflowExecution, hint: u32) -> Option<usize> {
+        let hint = hint as usize;
+        match self.runs.get(hint) {
+            Some(run) if run.execution == *execution => Some(hint),
+            _ => self.resolve(execution),
         }
     }
     /// The latest run of a workflow id.

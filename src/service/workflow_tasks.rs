@@ -8,7 +8,7 @@ use super::executions::{RunStart, SERVICE_IDENTITY};
 use super::mutable_state::{
     Effects, ScheduledWorkflowTask, StartedWorkflowTask, WorkflowTaskState,
 };
-use super::store::RunRecord;
+use super::store::{run_hint, RunRecord};
 use super::workflow_retries::WorkflowRetry;
 use super::*;
 use std::rc::Rc;
@@ -104,6 +104,7 @@ impl Service {
         let response = PollWorkflowTaskQueueResponse {
             task_token: WorkflowTaskToken {
                 execution: run.execution.clone(),
+                run_hint: run_hint(task.run),
                 scheduled_event_id: started.scheduled.scheduled_event_id,
                 attempt: started.scheduled.attempt,
             },
@@ -130,7 +131,7 @@ impl Service {
     fn started_workflow_task(&self, token: &WorkflowTaskToken) -> Result<usize, ServiceError> {
         let index = self
             .store
-            .resolve(&token.execution)
+            .resolve_hinted(&token.execution, token.run_hint)
             .ok_or_else(|| task_not_found(&token.execution))?;
         let run = self.store.at(index);
         match &run.state.workflow_task {
@@ -418,7 +419,10 @@ impl Service {
         fx: &mut Effects,
         stale: ServiceError,
     ) -> Result<(), ServiceError> {
-        let Some(index) = self.store.resolve(&r.task_token.execution) else {
+        let Some(index) = self
+            .store
+            .resolve_hinted(&r.task_token.execution, r.task_token.run_hint)
+        else {
             return Err(stale);
         };
         let run = self.store.at_mut(index);

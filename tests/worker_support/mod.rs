@@ -251,6 +251,7 @@ impl HistoryBuilder {
         PollWorkflowTaskQueueResponse {
             task_token: WorkflowTaskToken {
                 execution: execution(),
+                run_hint: 0,
                 scheduled_event_id: started_event_id - 1,
                 attempt,
             },
