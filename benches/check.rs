@@ -11,6 +11,7 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Through
 use tempest::check::check_history;
 
 fn check(c: &mut Criterion) {
+    tempest::allocator::keep_freed_memory();
     let registry = common::registry();
     let mut group = c.benchmark_group("check");
     for events in [1_000usize, 50_000] {

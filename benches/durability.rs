@@ -12,6 +12,7 @@ use tempest::scenario::{self, runner};
 use tempest::sim::RunOptions;
 
 fn durability(c: &mut Criterion) {
+    tempest::allocator::keep_freed_memory();
     let registry = common::registry();
     let scenario = scenario::parse(
         r#"{ "name": "one_year", "workflows": [ { "type": "sleep_for", "input": "365d",

@@ -48,6 +48,7 @@ fn bare_run(seed: u64, steps: u64, messages: u64) -> u64 {
 }
 
 fn floor(c: &mut Criterion) {
+    tempest::allocator::keep_freed_memory();
     let registry = common::registry();
     let stats = common::run_world(&common::bundled("two_activities"), &registry, 1).stats;
     let mut group = c.benchmark_group("floor");

@@ -11,6 +11,7 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Through
 use tempest::worker::replay;
 
 fn replay_bench(c: &mut Criterion) {
+    tempest::allocator::keep_freed_memory();
     let registry = common::registry();
     let mut group = c.benchmark_group("replay");
     for events in [1_000usize, 50_000] {

@@ -103,6 +103,7 @@ fn run_once(scenario: &Scenario, registry: &Rc<Registry>, executions: u64) -> (D
 }
 
 fn scale(c: &mut Criterion) {
+    tempest::allocator::keep_freed_memory();
     let executions = env_number("TEMPEST_SCALE_EXECUTIONS", 1_000_000);
     // Runs each of the 8 workers keeps cached between workflow tasks. The
     // default, 125,000, lets the fleet cache every open run of a million, as

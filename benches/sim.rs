@@ -14,6 +14,7 @@ use tempest::scenario::runner;
 use tempest::sim::RunOptions;
 
 fn sim(c: &mut Criterion) {
+    tempest::allocator::keep_freed_memory();
     let registry = common::registry();
     tempest::worker::quiet_panics();
     let mut group = c.benchmark_group("sim");

@@ -10,6 +10,7 @@ mod cli;
 static ALLOCATOR: tempest::allocator::Allocator = tempest::allocator::Allocator;
 
 fn main() {
+    tempest::allocator::keep_freed_memory();
     restore_default_sigpipe();
     std::process::exit(cli::main());
 }
