@@ -9,7 +9,7 @@
 //! from 10,000 executions).
 //!
 //! `cargo bench --bench scale` runs 11 worlds (one to warm up, then
-//! criterion's minimum of 10 samples of one world each): about 25 minutes
+//! criterion's minimum of 10 samples of one world each): about 8 minutes
 //! at 1,000,000. Set `TEMPEST_SCALE_EXECUTIONS=100000` for a one-minute run
 //! and `TEMPEST_SCALE_CACHE` for the workers' cache size (default 125,000
 //! runs each of 8 workers: every open run of a million fits).
