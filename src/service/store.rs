@@ -167,7 +167,6 @@ impl RunRecord {
     }
 }
 
-/// The attributes of event 1, which is always WorkflowExecutionStarted.
 /// The hint a task token carries for the run at `index` (see
 /// [`Store::resolve_hinted`]); an index beyond `u32` gives a hint that
 /// misses, which only costs a lookup.
@@ -175,6 +174,7 @@ pub(crate) fn run_hint(index: usize) -> u32 {
     u32::try_from(index).unwrap_or(u32::MAX)
 }
 
+/// The attributes of event 1, which is always WorkflowExecutionStarted.
 fn started_of(event: &Event) -> &WorkflowExecutionStartedAttributes {
     match &event.attributes {
         EventAttributes::WorkflowExecutionStarted(started) => started,
