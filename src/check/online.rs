@@ -12,7 +12,6 @@ use super::status::STATUS_MATCHES_CLOSE;
 use crate::model::{Event, EventAttributes as A, SimTime, TimeoutType};
 use crate::service::RunRecord;
 use crate::sim::CommitObserver;
-use std::collections::BTreeSet;
 
 /// The first violation seen during a run, where and when it happened.
 #[derive(Clone, Debug, PartialEq)]
@@ -32,8 +31,21 @@ struct RunProgress {
     closed_by: Option<i64>,
     /// Outstanding workflow task: (scheduled id, started id or 0).
     task: Option<(i64, i64)>,
-    /// Activities (by scheduled id) and timers (by started id) that have an outcome.
-    finished: BTreeSet<i64>,
+    /// Activities (by scheduled id) and timers (by started id) that have
+    /// an outcome, sorted (outcomes mostly come in id order, so an insert
+    /// is nearly always at the end).
+    finished: Vec<i64>,
+}
+
+/// Adds `key` to the sorted `set`; false if it was already there.
+fn insert_sorted(set: &mut Vec<i64>, key: i64) -> bool {
+    match set.binary_search(&key) {
+        Ok(_) => false,
+        Err(at) => {
+            set.insert(at, key);
+            true
+        }
+    }
 }
 
 /// The observer that checks each committed transition as it happens and
@@ -133,7 +145,7 @@ fn check_new_events(progress: &mut RunProgress, history: &[Event]) -> Option<Fou
             return Some((WORKFLOW_TASK_LIFECYCLE.id, Some(id), message));
         }
         if let Some(key) = outcome_of(event) {
-            if !progress.finished.insert(key) {
+            if !insert_sorted(&mut progress.finished, key) {
                 let message = format!(
                     "{} is a second outcome of the activity or timer begun by event {key}",
                     event.event_type().name()
@@ -231,5 +243,23 @@ fn outcome_of(event: &Event) -> Option<i64> {
             started_event_id, ..
         } => Some(*started_event_id),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::insert_sorted;
+
+    #[test]
+    fn finished_outcomes_stay_sorted_and_refuse_a_second_one() {
+        let mut set = Vec::new();
+        for key in [5, 9, 7, 12, 1] {
+            assert!(insert_sorted(&mut set, key));
+        }
+        assert_eq!(set, [1, 5, 7, 9, 12]);
+        for key in [1, 7, 12] {
+            assert!(!insert_sorted(&mut set, key), "{key} was already finished");
+        }
+        assert_eq!(set, [1, 5, 7, 9, 12]);
     }
 }
