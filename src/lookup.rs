@@ -2,6 +2,7 @@
 //! engine.
 
 use rustc_hash::FxBuildHasher;
+use std::borrow::Borrow;
 use std::collections::HashMap;
 
 /// A map for lookups only: hashed by FxHash, which has no random state (the
@@ -91,10 +92,63 @@ impl<K: Eq + std::hash::Hash, V> SmallMap<K, V> {
     }
 }
 
+/// A map built once from pairs and then only read: the pairs sorted by key
+/// (stably, so that of equal keys the last one given wins, as in a
+/// `BTreeMap` collected from the same pairs), found by halving. One
+/// allocation, where a B-tree makes and frees a node per eleven keys; the
+/// end-of-run checks build a few of these for every world, most of them
+/// over a handful of runs.
+pub(crate) struct SortedMap<K, V>(Vec<(K, V)>);
+
+impl<K: Ord, V> FromIterator<(K, V)> for SortedMap<K, V> {
+    fn from_iter<I: IntoIterator<Item = (K, V)>>(pairs: I) -> Self {
+        let mut pairs: Vec<(K, V)> = pairs.into_iter().collect();
+        pairs.sort_by(|a, b| a.0.cmp(&b.0));
+        SortedMap(pairs)
+    }
+}
+
+impl<K: Ord, V> SortedMap<K, V> {
+    /// The value of `key` (the last given, if several were).
+    pub fn get<Q: Ord + ?Sized>(&self, key: &Q) -> Option<&V>
+    where
+        K: Borrow<Q>,
+    {
+        let end = self.0.partition_point(|(k, _)| k.borrow() <= key);
+        match self.0[..end].last() {
+            Some((k, v)) if k.borrow() == key => Some(v),
+            _ => None,
+        }
+    }
+
+    /// How many pairs it was built from.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+    use std::collections::BTreeMap;
+
+    proptest! {
+        /// Built from the same pairs, repeated keys included, a sorted map
+        /// answers every lookup as a B-tree map does.
+        #[test]
+        fn a_sorted_map_answers_as_a_btree_map(
+            pairs in proptest::collection::vec((0u8..40, 0u32..1000), 0..100),
+            probes in proptest::collection::vec(0u8..45, 0..50),
+        ) {
+            let sorted: SortedMap<u8, u32> = pairs.iter().copied().collect();
+            let tree: BTreeMap<u8, u32> = pairs.iter().copied().collect();
+            prop_assert_eq!(sorted.len(), pairs.len());
+            for key in probes.iter().chain(pairs.iter().map(|(k, _)| k)) {
+                prop_assert_eq!(sorted.get(key), tree.get(key));
+            }
+        }
+    }
 
     proptest! {
         /// Inserts, removals and lookups, across the switch to a hash map,

@@ -7,8 +7,8 @@
 use super::run::RunViolation;
 use super::run_view::RunView;
 use super::InvariantInfo;
+use crate::lookup::SortedMap;
 use crate::model::*;
-use std::collections::BTreeMap;
 
 /// Runs name each other both ways.
 pub const LINKED_BOTH_WAYS: InvariantInfo = InvariantInfo {
@@ -112,17 +112,17 @@ fn start_of<'a>(run: &'a RunView) -> Option<(SimTime, Start<'a>)> {
 
 /// Holds every chain among `runs` (in start order) to the chain invariants.
 pub(crate) fn check_chains(runs: &[RunView], found: &mut Vec<RunViolation>) {
-    let by_execution: BTreeMap<&WorkflowExecution, &RunView> =
+    let by_execution: SortedMap<&WorkflowExecution, &RunView> =
         runs.iter().map(|r| (r.execution(), r)).collect();
-    let mut by_workflow_id: BTreeMap<&WorkflowId, Vec<&RunView>> = BTreeMap::new();
     for run in runs {
-        by_workflow_id
-            .entry(&run.execution().workflow_id)
-            .or_default()
-            .push(run);
         check_run(&by_execution, run, found);
     }
-    for chain in by_workflow_id.values() {
+    // The runs of each workflow id in start order (a stable sort), ids in order.
+    let mut by_workflow_id: Vec<&RunView> = runs.iter().collect();
+    by_workflow_id.sort_by(|a, b| a.execution().workflow_id.cmp(&b.execution().workflow_id));
+    for chain in
+        by_workflow_id.chunk_by(|a, b| a.execution().workflow_id == b.execution().workflow_id)
+    {
         let Some((last, earlier)) = chain.split_last() else {
             continue;
         };
@@ -141,7 +141,7 @@ pub(crate) fn check_chains(runs: &[RunView], found: &mut Vec<RunViolation>) {
 }
 
 fn check_run(
-    runs: &BTreeMap<&WorkflowExecution, &RunView>,
+    runs: &SortedMap<&WorkflowExecution, &RunView>,
     run: &RunView,
     found: &mut Vec<RunViolation>,
 ) {

@@ -8,6 +8,7 @@ use super::chains::next_run_id;
 use super::run::RunViolation;
 use super::run_view::RunView;
 use super::InvariantInfo;
+use crate::lookup::SortedMap;
 use crate::model::*;
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -42,7 +43,7 @@ pub const EXTERNAL_SIGNAL_ONCE: InvariantInfo = InvariantInfo {
 
 /// Every run by its execution, and the runs of each workflow id.
 struct Index<'a> {
-    runs: BTreeMap<&'a WorkflowExecution, &'a RunView<'a>>,
+    runs: SortedMap<&'a WorkflowExecution, &'a RunView<'a>>,
 }
 
 impl<'a> Index<'a> {

@@ -7,11 +7,11 @@ use super::{
     chains, check_history, check_status, children, effects, liveness, oracle, replay, run_view,
     Violation,
 };
+use crate::lookup::SortedMap;
 use crate::model::*;
 use crate::scenario::Scenario;
 use crate::sim::RunResult;
 use crate::workflow::Registry;
-use crate::sim::Workload;
 
 /// A violation found in a run, with the execution it concerns.
 #[derive(Clone, Debug, PartialEq)]
@@ -52,29 +52,6 @@ impl RunViolation {
     }
 }
 
-/// The scenario group of each workflow id the workload started: sorted by
-/// id (stably, so that of two groups naming the same id the later one
-/// wins, as the scenario's last word), searched by halving.
-struct GroupOf<'w>(Vec<(&'w WorkflowId, usize)>);
-
-impl<'w> GroupOf<'w> {
-    fn new(workload: &'w Workload) -> Self {
-        let mut ids: Vec<(&WorkflowId, usize)> = workload
-            .executions
-            .iter()
-            .map(|e| (&e.workflow_id, e.group))
-            .collect();
-        ids.sort_by(|a, b| a.0.cmp(b.0));
-        GroupOf(ids)
-    }
-
-    fn get(&self, id: &WorkflowId) -> Option<usize> {
-        let end = self.0.partition_point(|(other, _)| *other <= id);
-        let (last, group) = self.0[..end].last()?;
-        (*last == id).then_some(*group)
-    }
-}
-
 /// Runs every checker over a finished run.
 pub fn check_run(
     scenario: &Scenario,
@@ -83,7 +60,12 @@ pub fn check_run(
 ) -> Vec<RunViolation> {
     let mut found = Vec::new();
     let workload = &result.workload;
-    let group_of = GroupOf::new(workload);
+    // Of two groups naming the same workflow id, the later one counts.
+    let group_of: SortedMap<&WorkflowId, usize> = workload
+        .executions
+        .iter()
+        .map(|e| (&e.workflow_id, e.group))
+        .collect();
     let faultless = result.faults.faults.is_empty() && !result.profile.any();
     // Each history once, decoded if the Store keeps it compact.
     let runs = run_view::views(&result.store);
@@ -104,7 +86,7 @@ pub fn check_run(
         effects::check_timers(execution, history, &mut found);
         effects::check_activity_attempts(execution, history, &mut found);
         liveness::check_closed(result, run.status(), execution, &mut found);
-        if let Some(group) = group_of.get(&execution.workflow_id) {
+        if let Some(&group) = group_of.get(&execution.workflow_id) {
             let expect = &scenario.workflows[group].expect;
             // A run that hands the chain over without completing (continue-as-new,
             // a retry, the next cron slot after a failure) is not the chain's end.
@@ -131,30 +113,4 @@ pub fn check_run(
     children::check_children(&runs, &mut found);
     children::check_external_signals(&runs, &mut found);
     found
-}
-
-#[cfg(test)]
-mod tests {
-    use super::GroupOf;
-    use crate::model::WorkflowId;
-    use crate::sim::{PlannedExecution, Workload};
-
-    #[test]
-    fn a_workflow_id_finds_its_group_and_a_repeated_id_the_later_one() {
-        let planned = |id: &str, group| PlannedExecution {
-            group,
-            workflow_id: WorkflowId::from(id),
-            run_id: None,
-        };
-        let workload = Workload {
-            executions: vec![planned("m", 0), planned("b", 1), planned("m", 2), planned("z", 3)],
-            ops: Vec::new(),
-        };
-        let groups = GroupOf::new(&workload);
-        let group = |id: &str| groups.get(&WorkflowId::from(id));
-        assert_eq!(group("b"), Some(1));
-        assert_eq!(group("m"), Some(2));
-        assert_eq!(group("z"), Some(3));
-        assert_eq!([group("a"), group("c"), group("zz")], [None, None, None]);
-    }
 }
