@@ -18,6 +18,11 @@ use super::step_queue::StepQueue;
 use crate::model::{Duration, SimTime};
 use std::collections::VecDeque;
 
+/// A lane's first capacity: the RPC timeouts of a run of one execution
+/// (about a dozen calls, each answered long before its timeout) fit
+/// without the lane growing three times.
+const LANE_CAPACITY: usize = 16;
+
 /// A step's key: its time, the seeded tie-break, the order it was queued.
 type Key = (SimTime, u64, u64);
 type Entry<T> = super::step_queue::Entry<Key, T>;
@@ -148,7 +153,7 @@ impl<T> Scheduler<T> {
                 );
                 self.lanes.push(Lane {
                     delay,
-                    entries: VecDeque::new(),
+                    entries: VecDeque::with_capacity(LANE_CAPACITY),
                     sorted: 0,
                 });
                 self.lanes.len() - 1
