@@ -526,6 +526,11 @@ impl RunInstance {
         let id = self.add_machine(machine);
         self.unmatched.push_back(id);
         if let Some(command) = command {
+            if self.outgoing.capacity() == 0 {
+                // Room for one, not `Vec`'s first four: a task is mostly
+                // answered with one command, and the buffer is sent with it.
+                self.outgoing.reserve_exact(1);
+            }
             self.outgoing.push(command);
         }
         id
