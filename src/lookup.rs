@@ -43,6 +43,22 @@ impl<K: Eq + std::hash::Hash, V> SmallMap<K, V> {
         }
     }
 
+    /// The value of `key`, if any, to change.
+    pub fn get_mut(&mut self, key: &K) -> Option<&mut V> {
+        match self {
+            SmallMap::Few(entries) => entries.iter_mut().find(|(k, _)| k == key).map(|(_, v)| v),
+            SmallMap::Many(map) => map.get_mut(key),
+        }
+    }
+
+    /// How many entries it holds.
+    pub fn len(&self) -> usize {
+        match self {
+            SmallMap::Few(entries) => entries.len(),
+            SmallMap::Many(map) => map.len(),
+        }
+    }
+
     /// Whether `key` has a value.
     pub fn contains_key(&self, key: &K) -> bool {
         self.get(key).is_some()
@@ -80,9 +96,7 @@ impl<K: Eq + std::hash::Hash, V> SmallMap<K, V> {
         }
     }
 
-    /// Every entry, in no particular order (for tests: the engine only
-    /// looks entries up).
-    #[cfg(test)]
+    /// Every entry, in no particular order (which must not reach an output).
     pub fn iter(&self) -> impl Iterator<Item = (&K, &V)> {
         let (few, many) = match self {
             SmallMap::Few(entries) => (Some(entries.iter().map(|(k, v)| (k, v))), None),
@@ -155,7 +169,7 @@ mod tests {
         /// answer as a hash map alone does.
         #[test]
         fn a_small_map_answers_as_a_hash_map(
-            ops in proptest::collection::vec((0u8..3, 0u64..80), 0..500),
+            ops in proptest::collection::vec((0u8..4, 0u64..80), 0..500),
         ) {
             let mut small = SmallMap::default();
             let mut map: LookupMap<u64, u64> = LookupMap::default();
@@ -164,9 +178,18 @@ mod tests {
                 match op {
                     0 => prop_assert_eq!(small.insert(key, value), map.insert(key, value)),
                     1 => prop_assert_eq!(small.remove(&key), map.remove(&key)),
-                    _ => prop_assert_eq!(small.get(&key), map.get(&key)),
+                    2 => prop_assert_eq!(small.get(&key), map.get(&key)),
+                    _ => {
+                        let (small_value, map_value) = (small.get_mut(&key), map.get_mut(&key));
+                        prop_assert_eq!(small_value.as_deref(), map_value.as_deref());
+                        if let (Some(small_value), Some(map_value)) = (small_value, map_value) {
+                            *small_value += 1000;
+                            *map_value += 1000;
+                        }
+                    }
                 }
                 prop_assert_eq!(small.contains_key(&key), map.contains_key(&key));
+                prop_assert_eq!(small.len(), map.len());
                 let mut entries: Vec<(u64, u64)> = small.iter().map(|(k, v)| (*k, *v)).collect();
                 let mut expected: Vec<(u64, u64)> = map.iter().map(|(k, v)| (*k, *v)).collect();
                 entries.sort_unstable();

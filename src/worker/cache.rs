@@ -2,10 +2,12 @@
 //! capacity, evicting the least recently used. Once the cache has been
 //! full, runs are indexed by their last-use tick too, so an eviction costs
 //! O(log n) instead of a scan; until then no eviction is needed, and
-//! neither is the index.
+//! neither is the index. A worker mostly holds a few runs: they are found
+//! by comparing executions (the same names, mostly: a pointer comparison)
+//! until there are many, then by hash.
 
 use super::run::{Run, RunInstance};
-use crate::lookup::LookupMap;
+use crate::lookup::SmallMap;
 use crate::model::WorkflowExecution;
 use std::collections::BTreeMap;
 
@@ -13,7 +15,7 @@ use std::collections::BTreeMap;
 pub(crate) struct RunCache {
     capacity: usize,
     tick: u64,
-    runs: LookupMap<WorkflowExecution, (u64, Run)>,
+    runs: SmallMap<WorkflowExecution, (u64, Run)>,
     /// The cached runs by last-use tick (ticks are unique), oldest first;
     /// `None` until the cache first holds more than its capacity.
     by_tick: Option<BTreeMap<u64, WorkflowExecution>>,
@@ -25,7 +27,7 @@ impl RunCache {
         RunCache {
             capacity,
             tick: 0,
-            runs: LookupMap::default(),
+            runs: SmallMap::default(),
             by_tick: None,
         }
     }

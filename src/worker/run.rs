@@ -42,10 +42,13 @@ pub(crate) struct RunInstance {
     /// The machines of the commands produced whose events have not been
     /// seen yet, in command order. Empty whenever an activation starts.
     unmatched: VecDeque<usize>,
-    /// The commands of the activation running, in order (their machines are
-    /// `unmatched`, in the same order): sent when the activation answers a
-    /// task, else dropped when it ends.
+    /// The commands of the activation answering a task, in order (their
+    /// machines are `unmatched`, in the same order), to send.
     outgoing: Vec<Command>,
+    /// Whether the activation running answers a task. One that replays a
+    /// recorded task makes no commands, only their machines: the recorded
+    /// command events follow it.
+    answering: bool,
     last_event_id: i64,
     /// Sabotage `replay_ignores_activity_type`: a recorded activity of
     /// another type matches the code's command if the activity id does.
@@ -182,6 +185,7 @@ impl RunInstance {
                 by_event_id: Vec::new(),
                 unmatched: VecDeque::new(),
                 outgoing: Vec::new(),
+                answering: false,
                 last_event_id: 0,
                 ignore_activity_type: false,
             }),
@@ -202,6 +206,7 @@ impl RunInstance {
             by_event_id,
             unmatched,
             outgoing,
+            answering,
             last_event_id,
             ignore_activity_type,
         } = self;
@@ -214,6 +219,7 @@ impl RunInstance {
         by_event_id.clear();
         unmatched.clear();
         outgoing.clear();
+        *answering = false;
         *last_event_id = 0;
         *ignore_activity_type = false;
         Rc::strong_count(core) == 1
@@ -263,8 +269,6 @@ impl RunInstance {
                         None => answer = Some(self.answer(event)?),
                         Some(EventType::WorkflowTaskCompleted) => {
                             self.activate(event, &events[index + 1..])?;
-                            // Recorded already: their events follow.
-                            self.outgoing.clear();
                         }
                         // Failed or timed out: its events are seen by the next attempt.
                         Some(_) => {}
@@ -460,9 +464,10 @@ impl RunInstance {
 
     /// Runs the code for the task started by `started`; `completion` holds
     /// the recorded events from its WorkflowTaskCompleted on (empty for the
-    /// task being answered). The commands produced are `outgoing`, their
-    /// machines `unmatched`.
+    /// task being answered). The machines of the commands produced are
+    /// `unmatched`; the commands, if the task is being answered, `outgoing`.
     fn activate(&mut self, started: &Event, completion: &[Event]) -> Result<(), ReplayError> {
+        self.answering = completion.is_empty();
         {
             let mut core = self.core.borrow_mut();
             core.now = started.event_time;
@@ -482,8 +487,9 @@ impl RunInstance {
             let had_requests = self.handle_requests();
             if let (true, Some(result)) = (finished, &self.result) {
                 self.future = None;
-                let command = closing_command(result);
-                self.add_command(Machine::Close(CloseMachine::new(&command)), command);
+                let machine = Machine::Close(CloseMachine::new(result));
+                let command = self.to_send(|| closing_command(result));
+                self.add_command(machine, command);
                 return Ok(());
             }
             if !had_requests && self.core.borrow().progress == progress_before {
@@ -513,12 +519,26 @@ impl RunInstance {
         true
     }
 
-    /// Adds the machine of a command the code produced; the command awaits its event.
-    fn add_command(&mut self, machine: Machine, command: Command) -> usize {
+    /// Adds the machine of a command the code produced, and the command
+    /// if the task is being answered (`None` otherwise); the command awaits
+    /// its event.
+    fn add_command(&mut self, machine: Machine, command: Option<Command>) -> usize {
         let id = self.add_machine(machine);
         self.unmatched.push_back(id);
-        self.outgoing.push(command);
+        if let Some(command) = command {
+            if self.outgoing.capacity() == 0 {
+                // Room for one, not `Vec`'s first four: a task is mostly
+                // answered with one command, and the buffer is sent with it.
+                self.outgoing.reserve_exact(1);
+            }
+            self.outgoing.push(command);
+        }
         id
+    }
+
+    /// `command()` if the task is being answered: only then is it sent.
+    fn to_send(&self, command: impl FnOnce() -> Command) -> Option<Command> {
+        self.answering.then(command)
     }
 
     fn add_machine(&mut self, machine: Machine) -> usize {
@@ -531,7 +551,8 @@ impl RunInstance {
         match request {
             CodeRequest::ScheduleActivity { seq, options } => {
                 let machine = Machine::Activity(ActivityMachine::new(seq, &options));
-                let id = self.add_command(machine, Command::ScheduleActivityTask(options));
+                let command = self.to_send(|| Command::ScheduleActivityTask(options));
+                let id = self.add_command(machine, command);
                 self.activity_machines.insert(seq, id);
             }
             CodeRequest::StartTimer {
@@ -540,7 +561,7 @@ impl RunInstance {
                 duration,
             } => {
                 let (machine, command) = TimerMachine::new(seq, timer_id, duration);
-                let id = self.add_command(Machine::Timer(machine), command);
+                let id = self.add_command(Machine::Timer(machine), self.to_send(|| command));
                 self.timer_machines.insert(seq, id);
             }
             CodeRequest::CancelActivity { seq } => {
@@ -568,23 +589,24 @@ impl RunInstance {
                 details,
             } => {
                 let machine = Machine::Marker(MarkerMachine::new(marker_name.clone()));
-                let command = Command::RecordMarker {
+                let command = self.to_send(|| Command::RecordMarker {
                     marker_name,
                     details,
                     failure: None,
-                };
+                });
                 self.add_command(machine, command);
             }
             CodeRequest::StartChild { seq, options } => {
                 let machine = Machine::Child(ChildMachine::new(seq, &options));
-                self.add_command(machine, Command::StartChildWorkflowExecution(options));
+                let command = self.to_send(|| Command::StartChildWorkflowExecution(options));
+                self.add_command(machine, command);
             }
             CodeRequest::External { seq, command } => {
                 let machine = ExternalMachine::new(seq, &command);
-                self.add_command(Machine::External(machine), command);
+                self.add_command(Machine::External(machine), self.to_send(|| command));
             }
             CodeRequest::UpsertMemo(upserted_memo) => {
-                let command = Command::ModifyWorkflowProperties { upserted_memo };
+                let command = self.to_send(|| Command::ModifyWorkflowProperties { upserted_memo });
                 self.add_command(Machine::Properties(PropertiesMachine::new()), command);
             }
         }
@@ -596,16 +618,21 @@ impl RunInstance {
         let resolution = match effect {
             CancelEffect::Nothing => return,
             CancelEffect::DropCommand(resolution) => {
-                // Produced in this activation: `outgoing` lines up with `unmatched`.
+                // Produced in this activation: `outgoing`, if answering,
+                // lines up with `unmatched`.
                 if let Some(position) = self.unmatched.iter().position(|&machine| machine == id) {
                     self.unmatched.remove(position);
-                    self.outgoing.remove(position);
+                    if self.answering {
+                        self.outgoing.remove(position);
+                    }
                 }
                 resolution
             }
             CancelEffect::SendCommand(command, resolution) => {
                 self.unmatched.push_back(id);
-                self.outgoing.push(command);
+                if self.answering {
+                    self.outgoing.push(command);
+                }
                 resolution
             }
         };

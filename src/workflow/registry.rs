@@ -4,6 +4,7 @@
 use super::{library, ActivityContext, WfContext, WfResult};
 use crate::lookup::LookupMap;
 use crate::model::{Failure, Payload};
+use std::cell::RefCell;
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
@@ -19,8 +20,12 @@ pub type ActivityFn = fn(&ActivityContext, Payload) -> Result<Payload, Failure>;
 /// names are listed sorted.
 #[derive(Default, Clone)]
 pub struct Registry {
-    workflows: LookupMap<String, WorkflowFn>,
+    workflows: LookupMap<Rc<str>, WorkflowFn>,
     activities: LookupMap<String, ActivityFn>,
+    /// The workflow last instantiated, with its name: runs mostly follow
+    /// runs of the same workflow, and comparing a name costs less than
+    /// hashing it. Forgotten whenever a workflow is registered.
+    last_instantiated: RefCell<Option<(Rc<str>, WorkflowFn)>>,
 }
 
 impl std::fmt::Debug for Registry {
@@ -33,8 +38,8 @@ impl std::fmt::Debug for Registry {
 }
 
 /// The keys of `map`, sorted.
-fn sorted_names<V>(map: &LookupMap<String, V>) -> Vec<&str> {
-    let mut names: Vec<&str> = map.keys().map(String::as_str).collect();
+fn sorted_names<K: AsRef<str>, V>(map: &LookupMap<K, V>) -> Vec<&str> {
+    let mut names: Vec<&str> = map.keys().map(AsRef::as_ref).collect();
     names.sort_unstable();
     names
 }
@@ -59,7 +64,8 @@ impl Registry {
         Fut: Future<Output = WfResult> + 'static,
     {
         let boxed: WorkflowFn = Rc::new(move |ctx, input| Box::pin(f(ctx, input)));
-        self.workflows.insert(name.to_owned(), boxed);
+        self.workflows.insert(Rc::from(name), boxed);
+        *self.last_instantiated.get_mut() = None;
     }
 
     /// Registers (or replaces) an activity definition under `name`.
@@ -75,7 +81,8 @@ impl Registry {
             .get(runs)
             .cloned()
             .ok_or_else(|| format!("unknown workflow type {runs:?}"))?;
-        self.workflows.insert(name.to_owned(), definition);
+        self.workflows.insert(Rc::from(name), definition);
+        *self.last_instantiated.get_mut() = None;
         Ok(())
     }
 
@@ -101,11 +108,73 @@ impl Registry {
         ctx: WfContext,
         input: Payload,
     ) -> Option<WorkflowFuture> {
-        self.workflows.get(name).map(|f| f(ctx, input))
+        let definition = {
+            let mut last = self.last_instantiated.borrow_mut();
+            match &*last {
+                Some((last_name, definition)) if **last_name == *name => definition.clone(),
+                _ => {
+                    let (name, definition) = self.workflows.get_key_value(name)?;
+                    *last = Some((name.clone(), definition.clone()));
+                    definition.clone()
+                }
+            }
+        };
+        // Not borrowed while the definition runs.
+        Some(definition(ctx, input))
     }
 
     /// The activity registered under `name`.
     pub(crate) fn activity(&self, name: &str) -> Option<ActivityFn> {
         self.activities.get(name).copied()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{RunId, TaskQueue, WorkflowId, WorkflowType};
+    use crate::workflow::core::{RunCore, WorkflowInfo};
+    use std::task::{Context, Poll, Waker};
+
+    /// What a new run of workflow `name` returns at its first poll.
+    fn first_poll(registry: &Registry, name: &str) -> Option<WfResult> {
+        let info = WorkflowInfo {
+            workflow_id: WorkflowId::new("w"),
+            run_id: RunId::new("r"),
+            workflow_type: WorkflowType::new(name),
+            task_queue: TaskQueue::new("q"),
+            attempt: 1,
+            first_execution_run_id: RunId::new("r"),
+        };
+        let core = Rc::new(RefCell::new(RunCore::new(info, RunId::new("r"))));
+        let mut future = registry.instantiate(name, WfContext::new(core), Payload::null())?;
+        match future
+            .as_mut()
+            .poll(&mut Context::from_waker(Waker::noop()))
+        {
+            Poll::Ready(result) => Some(result),
+            Poll::Pending => panic!("the test workflows return at once"),
+        }
+    }
+
+    /// The definition remembered as the last instantiated is never one
+    /// that a later registration or alias replaced.
+    #[test]
+    fn instantiates_the_definition_registered_last() {
+        let mut registry = Registry::new();
+        registry.register_workflow("a", |_: WfContext, _| async { Ok(Payload::from("a1")) });
+        registry.register_workflow("b", |_: WfContext, _| async { Ok(Payload::from("b")) });
+        assert_eq!(first_poll(&registry, "a"), Some(Ok(Payload::from("a1"))));
+        assert_eq!(first_poll(&registry, "a"), Some(Ok(Payload::from("a1"))));
+        assert_eq!(first_poll(&registry, "b"), Some(Ok(Payload::from("b"))));
+        assert!(first_poll(&registry, "c").is_none());
+        assert_eq!(first_poll(&registry, "a"), Some(Ok(Payload::from("a1"))));
+        registry.register_workflow("a", |_: WfContext, _| async { Ok(Payload::from("a2")) });
+        assert_eq!(first_poll(&registry, "a"), Some(Ok(Payload::from("a2"))));
+        registry.alias_workflow("a", "b").unwrap();
+        assert_eq!(first_poll(&registry, "a"), Some(Ok(Payload::from("b"))));
+        let copy = registry.clone();
+        assert_eq!(first_poll(&copy, "a"), Some(Ok(Payload::from("b"))));
+        assert_eq!(registry.workflow_names(), ["a", "b"]);
     }
 }

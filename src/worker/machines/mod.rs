@@ -234,9 +234,7 @@ mod tests {
                 reason: "done".to_owned(),
             },
         );
-        let close = CloseMachine::new(&Command::CompleteWorkflowExecution {
-            result: Payload::null(),
-        });
+        let close = CloseMachine::new(&Ok(Payload::null()));
         let described = |machine: Machine| machine.describe_command();
         assert_eq!(
             activity.describe_command(),
