@@ -7,21 +7,20 @@
 
 use super::mutable_state::MutableState;
 use crate::codec::compact::{CompactHistory, EventHeader};
-use crate::lookup::LookupMap;
+use crate::lookup::SmallMap;
 use crate::model::*;
 use std::borrow::Cow;
-use std::collections::hash_map::Entry;
 use std::rc::Rc;
 
 /// Everything the Service has committed. Cloning it is a snapshot.
 #[derive(Clone, Debug, Default)]
 pub struct Store {
     runs: Vec<RunRecord>,
-    by_execution: LookupMap<WorkflowExecution, usize>,
+    by_execution: SmallMap<WorkflowExecution, usize>,
     /// The runs of each workflow id in start order; the last is the current run.
-    by_workflow_id: LookupMap<WorkflowId, RunsOfWorkflow>,
+    by_workflow_id: SmallMap<WorkflowId, RunsOfWorkflow>,
     /// Start request ids already applied, and the run each created.
-    start_request_ids: LookupMap<Rc<str>, usize>,
+    start_request_ids: SmallMap<Rc<str>, usize>,
     /// Runs not yet closed (derived from `runs`: saves a scan of every run
     /// each time the world asks whether everything has closed).
     open_runs: usize,
@@ -224,9 +223,9 @@ impl Store {
     pub(crate) fn with_capacity(runs: usize) -> Store {
         Store {
             runs: Vec::with_capacity(runs),
-            by_execution: LookupMap::with_capacity_and_hasher(runs, Default::default()),
-            by_workflow_id: LookupMap::with_capacity_and_hasher(runs, Default::default()),
-            start_request_ids: LookupMap::with_capacity_and_hasher(runs, Default::default()),
+            by_execution: SmallMap::with_capacity(runs),
+            by_workflow_id: SmallMap::with_capacity(runs),
+            start_request_ids: SmallMap::with_capacity(runs),
             ..Store::default()
         }
     }
@@ -295,7 +294,7 @@ impl Store {
             .map_or(&[], RunsOfWorkflow::as_slice)
     }
     /// The run a start request id created, if it was already applied.
-    pub(crate) fn run_for_start_request(&self, request_id: &str) -> Option<usize> {
+    pub(crate) fn run_for_start_request(&self, request_id: &Rc<str>) -> Option<usize> {
         self.start_request_ids.get(request_id).copied()
     }
 
@@ -304,10 +303,12 @@ impl Store {
     pub(crate) fn insert_run(&mut self, new: NewRun) -> usize {
         let index = self.runs.len();
         self.by_execution.insert(new.execution.clone(), index);
-        match self.by_workflow_id.entry(new.execution.workflow_id.clone()) {
-            Entry::Occupied(runs) => runs.into_mut().push(index),
-            Entry::Vacant(runs) => {
-                runs.insert(RunsOfWorkflow::One(index));
+        match self.by_workflow_id.get_mut(&new.execution.workflow_id) {
+            Some(runs) => runs.push(index),
+            None => {
+                let workflow_id = new.execution.workflow_id.clone();
+                self.by_workflow_id
+                    .insert(workflow_id, RunsOfWorkflow::One(index));
             }
         }
         if let Some(request_id) = new.start_request_id {
