@@ -132,7 +132,12 @@ impl RunRecord {
     #[inline]
     pub(crate) fn open_history(&mut self) -> &mut Vec<Event> {
         match &mut self.history {
-            StoredHistory::Events(events) => Rc::make_mut(events),
+            StoredHistory::Events(events) => {
+                if Rc::get_mut(events).is_none() {
+                    unshare(events);
+                }
+                Rc::get_mut(events).expect("unshared above")
+            }
             StoredHistory::Compact(_) => unreachable!("no event follows the closing event"),
         }
     }
@@ -164,6 +169,15 @@ impl RunRecord {
             self.history = StoredHistory::Compact(CompactHistory::encode(events));
         }
     }
+}
+
+/// Copies a run's events that a workflow task still holds, so that the
+/// run can write more (rare: a task's events are mostly dropped by the
+/// time the run writes its next event).
+#[cold]
+#[inline(never)]
+fn unshare(events: &mut Rc<Vec<Event>>) {
+    Rc::make_mut(events);
 }
 
 /// The hint a task token carries for the run at `index` (see
