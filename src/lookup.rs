@@ -16,7 +16,7 @@ pub(crate) type LookupMap<K, V> = HashMap<K, V, FxBuildHasher>;
 const FEW: usize = 32;
 
 /// A map for lookups only that usually holds a handful of entries (a
-/// Service's parked polls, a run's pending activities): while it holds at most
+/// run's pending activity ids): while it holds at most
 /// [`FEW`] it is an unsorted list searched by comparing keys, which costs
 /// less than hashing them, and beyond that a [`LookupMap`] for good. Like
 /// a `LookupMap`, its iteration order must not reach an output.

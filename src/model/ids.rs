@@ -114,13 +114,9 @@ impl RunId {
         // The 32 hex digits of hi and lo as 8-4-4-4-12 with the version
         // nibble forced to 4 (the 13th digit is dropped), written directly:
         // this runs once per run started.
-        const HEX: &[u8; 16] = b"0123456789abcdef";
         let mut hex = [0u8; 32];
-        for i in 0..16 {
-            let shift = 60 - 4 * i;
-            hex[i] = HEX[((hi >> shift) & 0xF) as usize];
-            hex[16 + i] = HEX[((lo >> shift) & 0xF) as usize];
-        }
+        hex[..16].copy_from_slice(&hex_digits(hi));
+        hex[16..].copy_from_slice(&hex_digits(lo));
         let mut uuid = [b'-'; 36];
         uuid[..8].copy_from_slice(&hex[..8]);
         uuid[9..13].copy_from_slice(&hex[8..12]);
@@ -131,6 +127,23 @@ impl RunId {
         // SAFETY: hex digits and dashes are ASCII, hence UTF-8.
         RunId(Rc::from(unsafe { std::str::from_utf8_unchecked(&uuid) }))
     }
+}
+
+/// The 16 lowercase hex digits of `n`, most significant first, computed
+/// for all digits at once: each nibble spread into a byte of its own, then
+/// `'0'` added, and `'a' - '0' - 10` more where the nibble is 10 or more.
+fn hex_digits(n: u64) -> [u8; 16] {
+    const fn repeat(byte: u8) -> u128 {
+        u128::from_ne_bytes([byte; 16])
+    }
+    let mut x = u128::from(n);
+    x = (x | (x << 32)) & 0x0000_0000_FFFF_FFFF_0000_0000_FFFF_FFFF;
+    x = (x | (x << 16)) & 0x0000_FFFF_0000_FFFF_0000_FFFF_0000_FFFF;
+    x = (x | (x << 8)) & 0x00FF_00FF_00FF_00FF_00FF_00FF_00FF_00FF;
+    x = (x | (x << 4)) & repeat(0x0F);
+    // A nibble of 10 or more carries into bit 4 when 6 is added.
+    let letters = ((x + repeat(0x06)) >> 4) & repeat(0x01);
+    (x + repeat(b'0') + letters * u128::from(b'a' - b'0' - 10)).to_be_bytes()
 }
 
 /// The decimal text of `n`, written into the end of `buffer` without the
@@ -203,6 +216,28 @@ mod tests {
         for n in [0, 1, 9, 10, 99, 100, 12_345, u64::from(u32::MAX), u64::MAX] {
             assert_eq!(decimal_text(n, &mut [0; 20]), n.to_string());
             assert_eq!(&*numbered_text("poll-", n), format!("poll-{n}"));
+        }
+    }
+
+    proptest::proptest! {
+        /// The hex digits computed at once read as formatted ones.
+        #[test]
+        fn hex_digits_read_as_formatted(n: u64) {
+            let digits = hex_digits(n);
+            proptest::prop_assert_eq!(std::str::from_utf8(&digits).unwrap(), format!("{n:016x}"));
+        }
+    }
+
+    #[test]
+    fn hex_digits_of_every_nibble_read_as_formatted() {
+        for n in [
+            0,
+            u64::MAX,
+            0x0123_4567_89ab_cdef,
+            0xfedc_ba98_7654_3210,
+            0x9a9a_a9a9_0f0f_f0f0,
+        ] {
+            assert_eq!(&hex_digits(n), format!("{n:016x}").as_bytes());
         }
     }
 

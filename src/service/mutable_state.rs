@@ -319,13 +319,14 @@ pub(crate) struct Effects {
 
 impl RunRecord {
     /// Writes one event to history at once and returns its id.
+    #[inline]
     pub(crate) fn append(&mut self, now: SimTime, mut attributes: EventAttributes) -> i64 {
-        let event_id = self.next_event_id();
         debug_assert!(
             self.status.is_running(),
             "no event may follow the closing event"
         );
         let history = self.open_history();
+        let event_id = history.len() as i64 + 1;
         point_child_outcome_at_started(history, &mut attributes);
         debug_assert!(
             history.last().is_none_or(|e| e.event_time <= now),

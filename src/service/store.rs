@@ -17,6 +17,10 @@ use std::rc::Rc;
 #[derive(Clone, Debug, Default)]
 pub struct Store {
     runs: Vec<RunRecord>,
+    /// Whether the indexes below are kept: once the Store holds more than
+    /// [`FEW_RUNS`] runs (or expects to from the start); until then
+    /// lookups search `runs`, and the indexes stay empty.
+    indexed: bool,
     by_execution: LookupMap<WorkflowExecution, usize>,
     /// The runs of each workflow id in start order; the last is the current run.
     by_workflow_id: LookupMap<WorkflowId, RunsOfWorkflow>,
@@ -34,6 +38,11 @@ pub struct Store {
     /// them (derived from `runs`; saves scanning every run per commit).
     transfer_runs: Vec<usize>,
 }
+
+/// Up to how many runs the Store searches its list of runs for a lookup
+/// instead of keeping indexes: a small world's few comparisons cost less
+/// than making, filling and dropping three hash maps.
+const FEW_RUNS: usize = 16;
 
 /// Room for the events of a short run from the start (the documented
 /// two-activity workflow writes 17): growing from empty would copy its
@@ -56,6 +65,8 @@ pub struct RunRecord {
     pub(crate) state: MutableState,
     /// Whether [`Store::commit`] has counted this run's close.
     close_counted: bool,
+    /// The request id of the start that created the run, if it had one.
+    start_request_id: Option<Rc<str>>,
 }
 
 /// A run's history as the Store holds it: its events while the run is open
@@ -133,7 +144,12 @@ impl RunRecord {
     #[inline]
     pub(crate) fn open_history(&mut self) -> &mut Vec<Event> {
         match &mut self.history {
-            StoredHistory::Events(events) => Rc::make_mut(events),
+            StoredHistory::Events(events) => {
+                if Rc::get_mut(events).is_none() {
+                    unshare(events);
+                }
+                Rc::get_mut(events).expect("unshared above")
+            }
             StoredHistory::Compact(_) => unreachable!("no event follows the closing event"),
         }
     }
@@ -165,6 +181,15 @@ impl RunRecord {
             self.history = StoredHistory::Compact(CompactHistory::encode(events));
         }
     }
+}
+
+/// Copies a run's events that a workflow task still holds, so that the
+/// run can write more (rare: a task's events are mostly dropped by the
+/// time the run writes its next event).
+#[cold]
+#[inline(never)]
+fn unshare(events: &mut Rc<Vec<Event>>) {
+    Rc::make_mut(events);
 }
 
 /// The hint a task token carries for the run at `index` (see
@@ -222,8 +247,15 @@ pub(crate) struct NewRun {
 impl Store {
     /// An empty Store with room for `runs` runs in its list and indexes.
     pub(crate) fn with_capacity(runs: usize) -> Store {
+        if runs <= FEW_RUNS {
+            return Store {
+                runs: Vec::with_capacity(runs),
+                ..Store::default()
+            };
+        }
         Store {
             runs: Vec::with_capacity(runs),
+            indexed: true,
             by_execution: LookupMap::with_capacity_and_hasher(runs, Default::default()),
             by_workflow_id: LookupMap::with_capacity_and_hasher(runs, Default::default()),
             start_request_ids: LookupMap::with_capacity_and_hasher(runs, Default::default()),
@@ -237,7 +269,7 @@ impl Store {
     }
     /// One run by its execution (an exact run id).
     pub fn run(&self, execution: &WorkflowExecution) -> Option<&RunRecord> {
-        self.by_execution.get(execution).map(|&i| &self.runs[i])
+        self.index_of(execution).map(|i| &self.runs[i])
     }
     /// How many commits the Store has taken.
     pub fn commit_count(&self) -> u64 {
@@ -270,7 +302,15 @@ impl Store {
         if execution.run_id.as_str().is_empty() {
             self.current_run(&execution.workflow_id)
         } else {
+            self.index_of(execution)
+        }
+    }
+    /// The dense index of an exact execution.
+    fn index_of(&self, execution: &WorkflowExecution) -> Option<usize> {
+        if self.indexed {
             self.by_execution.get(execution).copied()
+        } else {
+            self.runs.iter().position(|r| r.execution == *execution)
         }
     }
     /// The dense index a task token names: its hint if that run is the
@@ -284,18 +324,30 @@ impl Store {
     }
     /// The latest run of a workflow id.
     pub(crate) fn current_run(&self, workflow_id: &WorkflowId) -> Option<usize> {
+        if !self.indexed {
+            let mut runs = self.runs.iter();
+            return runs.rposition(|r| r.execution.workflow_id == *workflow_id);
+        }
         self.by_workflow_id
             .get(workflow_id)
             .and_then(|runs| runs.as_slice().last().copied())
     }
     /// Every run of a workflow id, in start order.
-    pub(crate) fn runs_of(&self, workflow_id: &WorkflowId) -> &[usize] {
-        self.by_workflow_id
-            .get(workflow_id)
-            .map_or(&[], RunsOfWorkflow::as_slice)
+    pub(crate) fn runs_of(&self, workflow_id: &WorkflowId) -> Cow<'_, [usize]> {
+        if !self.indexed {
+            let runs = self.runs.iter().enumerate();
+            let of_id = runs.filter(|(_, r)| r.execution.workflow_id == *workflow_id);
+            return Cow::Owned(of_id.map(|(i, _)| i).collect());
+        }
+        let runs = self.by_workflow_id.get(workflow_id);
+        Cow::Borrowed(runs.map_or(&[], RunsOfWorkflow::as_slice))
     }
     /// The run a start request id created, if it was already applied.
     pub(crate) fn run_for_start_request(&self, request_id: &str) -> Option<usize> {
+        if !self.indexed {
+            let mut runs = self.runs.iter();
+            return runs.position(|r| r.start_request_id.as_deref() == Some(request_id));
+        }
         self.start_request_ids.get(request_id).copied()
     }
 
@@ -303,16 +355,6 @@ impl Store {
     /// and commits).
     pub(crate) fn insert_run(&mut self, new: NewRun) -> usize {
         let index = self.runs.len();
-        self.by_execution.insert(new.execution.clone(), index);
-        match self.by_workflow_id.entry(new.execution.workflow_id.clone()) {
-            Entry::Occupied(runs) => runs.into_mut().push(index),
-            Entry::Vacant(runs) => {
-                runs.insert(RunsOfWorkflow::One(index));
-            }
-        }
-        if let Some(request_id) = new.start_request_id {
-            self.start_request_ids.insert(request_id, index);
-        }
         self.runs.push(RunRecord {
             index,
             execution: new.execution,
@@ -325,9 +367,33 @@ impl Store {
             close_time: None,
             state: new.state,
             close_counted: false,
+            start_request_id: new.start_request_id,
         });
+        if self.indexed {
+            self.index_run(index);
+        } else if self.runs.len() > FEW_RUNS {
+            self.indexed = true;
+            for index in 0..self.runs.len() {
+                self.index_run(index);
+            }
+        }
         self.open_runs += 1;
         index
+    }
+
+    /// Adds the run at `index` to the indexes.
+    fn index_run(&mut self, index: usize) {
+        let run = &self.runs[index];
+        self.by_execution.insert(run.execution.clone(), index);
+        match self.by_workflow_id.entry(run.execution.workflow_id.clone()) {
+            Entry::Occupied(runs) => runs.into_mut().push(index),
+            Entry::Vacant(runs) => {
+                runs.insert(RunsOfWorkflow::One(index));
+            }
+        }
+        if let Some(request_id) = &run.start_request_id {
+            self.start_request_ids.insert(request_id.clone(), index);
+        }
     }
 
     /// Records one atomic update of a run: one state transition.
@@ -397,6 +463,69 @@ mod tests {
             start_request_id: None,
         });
         (store, index)
+    }
+
+    proptest::proptest! {
+        /// Lookups answer the same whether the Store searches its runs (few
+        /// runs), indexes them from the start (many expected) or switches
+        /// to indexes as it grows past a few runs.
+        #[test]
+        fn lookups_find_the_runs_inserted(
+            runs in proptest::collection::vec((0u8..4, proptest::option::of(0u8..30)), 0..40),
+        ) {
+            let mut small = Store::with_capacity(1);
+            let mut large = Store::with_capacity(1_000);
+            let mut inserted: Vec<(WorkflowExecution, Option<Rc<str>>)> = Vec::new();
+            for (i, (workflow, request)) in runs.into_iter().enumerate() {
+                let execution = WorkflowExecution {
+                    workflow_id: WorkflowId::new(format!("wf-{workflow}")),
+                    run_id: RunId::new(format!("run-{i}")),
+                };
+                // A request id applied once creates one run only.
+                let request_id: Option<Rc<str>> = request
+                    .map(|r| Rc::from(format!("request-{r}")))
+                    .filter(|id| inserted.iter().all(|(_, other)| other.as_ref() != Some(id)));
+                for store in [&mut small, &mut large] {
+                    let index = store.insert_run(NewRun {
+                        execution: execution.clone(),
+                        workflow_type: "type".into(),
+                        memo: Memo::default(),
+                        start_time: SimTime::START,
+                        state: MutableState::new("queue".into(), Duration::from_secs(10)),
+                        start_request_id: request_id.clone(),
+                    });
+                    proptest::prop_assert_eq!(index, i);
+                }
+                inserted.push((execution, request_id));
+                for store in [&small, &large] {
+                    for (index, (execution, request_id)) in inserted.iter().enumerate() {
+                        proptest::prop_assert_eq!(store.resolve(execution), Some(index));
+                        proptest::prop_assert_eq!(store.run(execution).map(|r| r.index), Some(index));
+                        if let Some(id) = request_id {
+                            proptest::prop_assert_eq!(store.run_for_start_request(id), Some(index));
+                        }
+                        let id = &execution.workflow_id;
+                        let of_id: Vec<usize> = (0..inserted.len())
+                            .filter(|&j| inserted[j].0.workflow_id == *id)
+                            .collect();
+                        proptest::prop_assert_eq!(&*store.runs_of(id), &of_id[..]);
+                        proptest::prop_assert_eq!(store.current_run(id), of_id.last().copied());
+                        let current = WorkflowExecution {
+                            workflow_id: id.clone(),
+                            run_id: RunId::new(""),
+                        };
+                        proptest::prop_assert_eq!(store.resolve(&current), of_id.last().copied());
+                    }
+                    let absent = WorkflowExecution {
+                        workflow_id: WorkflowId::new("wf-0"),
+                        run_id: RunId::new("no-such-run"),
+                    };
+                    proptest::prop_assert_eq!(store.resolve(&absent), None);
+                    proptest::prop_assert_eq!(store.current_run(&WorkflowId::new("wf-9")), None);
+                    proptest::prop_assert_eq!(store.run_for_start_request("request-99"), None);
+                }
+            }
+        }
     }
 
     fn timed_out(scheduled_event_id: i64) -> EventAttributes {

@@ -94,6 +94,10 @@ const MAX_LANES: usize = 8;
 /// lanes to allocate and to search.
 const HEAP_FIRST: usize = 32;
 
+/// Room the heap takes at its first deadline: a world of one run holds
+/// about eight at once, and growing from four would copy them.
+const HEAP_START: usize = 16;
+
 /// Deadlines in (time, insertion) order.
 #[derive(Default)]
 pub(crate) struct DeadlineQueue {
@@ -122,6 +126,9 @@ impl DeadlineQueue {
             deadline,
         };
         if self.heap.len() < HEAP_FIRST {
+            if self.heap.capacity() == 0 {
+                self.heap.reserve(HEAP_START);
+            }
             self.heap.push(Reverse(entry));
         } else {
             self.push_to_lane(entry);
