@@ -345,6 +345,13 @@ impl FaultSource {
             duration_ms: r.range(100, partition_max.max(100)),
         });
         planned.sort_by_key(|p| p.at);
+        // A profile with every fault off draws nothing whenever it is
+        // asked: the source is healed from the start, and answers at once.
+        let heal_at = if profile.any() {
+            heal_at
+        } else {
+            SimTime::START
+        };
         let source = FaultSource {
             mode: Mode::Drawn {
                 profile,

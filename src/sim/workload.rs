@@ -78,7 +78,14 @@ impl Workload {
     pub fn new(scenario: &Scenario) -> Workload {
         let mut executions = Vec::with_capacity(scenario.execution_count() as usize);
         let mut ops = Vec::with_capacity(scenario.execution_count() as usize);
-        let mut id_text = String::new();
+        // Room for the longest prefix and number, so it never grows.
+        let longest_prefix = scenario
+            .workflows
+            .iter()
+            .map(|g| g.id_prefix.as_deref().unwrap_or(&g.workflow_type).len())
+            .max()
+            .unwrap_or(0);
+        let mut id_text = String::with_capacity(longest_prefix + 21);
         for (gi, g) in scenario.workflows.iter().enumerate() {
             let prefix = g.id_prefix.as_deref().unwrap_or(&g.workflow_type);
             let signal_names: Vec<Rc<str>> = g
