@@ -131,17 +131,16 @@ fn check_new_events(progress: &mut RunProgress, history: &[Event]) -> Option<Fou
             let message = format!("event at position {} has id {id}", pos + 1);
             return Some((IDS_CONTIGUOUS.id, Some(id), message));
         }
+        let event_type = event.event_type();
         if let Some(closed) = progress.closed_by {
-            let message = format!(
-                "{} follows closing event {closed}",
-                event.event_type().name()
-            );
+            let message = format!("{} follows closing event {closed}", event_type.name());
             return Some((CLOSE_IS_LAST.id, Some(id), message));
         }
-        if event.event_type().is_closing() {
+        let closing = event_type.is_closing();
+        if closing {
             progress.closed_by = Some(id);
         }
-        if let Some(message) = step_task(&mut progress.task, event) {
+        if let Some(message) = step_task(&mut progress.task, event, closing) {
             return Some((WORKFLOW_TASK_LIFECYCLE.id, Some(id), message));
         }
         if let Some(key) = outcome_of(event) {
@@ -157,10 +156,9 @@ fn check_new_events(progress: &mut RunProgress, history: &[Event]) -> Option<Fou
     None
 }
 
-/// Advances the outstanding workflow task by one event; a message if the
-/// event does not fit.
-fn step_task(task: &mut Option<(i64, i64)>, event: &Event) -> Option<String> {
-    let name = event.event_type().name();
+/// Advances the outstanding workflow task by one event (`closing`: it
+/// closes the run); a message if the event does not fit.
+fn step_task(task: &mut Option<(i64, i64)>, event: &Event, closing: bool) -> Option<String> {
     match (&event.attributes, *task) {
         (A::WorkflowTaskScheduled { .. }, None) => *task = Some((event.event_id, 0)),
         (
@@ -212,10 +210,11 @@ fn step_task(task: &mut Option<(i64, i64)>, event: &Event) -> Option<String> {
                     format!("the outstanding workflow task is scheduled={s} started={st}")
                 }
             };
+            let name = event.event_type().name();
             return Some(format!("{name} does not fit: {state}"));
         }
         // A close ends any outstanding task (terminate or timeout).
-        _ if event.event_type().is_closing() => *task = None,
+        _ if closing => *task = None,
         _ => {}
     }
     None
