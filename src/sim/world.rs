@@ -103,9 +103,8 @@ pub struct RunResult {
     pub store: Store,
     /// Every signal the Service acknowledged: (workflow id, signal name, input).
     pub acknowledged_signals: Vec<(WorkflowId, Rc<str>, Payload)>,
-    /// Starts the Service acknowledged: workflow id → run id.
-    pub acknowledged_starts: BTreeMap<WorkflowId, RunId>,
-    /// The executions the scenario planned and the client operations sent.
+    /// The executions the scenario planned (each with the run id its start
+    /// was acknowledged with) and the client operations sent.
     pub workload: Workload,
     /// Steps taken, messages sent, process restarts and the like.
     pub stats: RunStats,
@@ -512,12 +511,6 @@ impl<'s> World<'s> {
                 );
             }
         }
-        let acknowledged_starts = self
-            .workload
-            .executions
-            .iter()
-            .filter_map(|e| Some((e.workflow_id.clone(), e.run_id.clone()?)))
-            .collect();
         self.stats.messages = self.net.messages_sent();
         RunResult {
             seed: self.seed,
@@ -533,7 +526,6 @@ impl<'s> World<'s> {
             fault_counts: self.faults.counts(),
             store,
             acknowledged_signals: self.acknowledged_signals,
-            acknowledged_starts,
             workload: self.workload,
             stats: self.stats,
         }
