@@ -4,8 +4,9 @@
 //! (three to six for one `two_activities` run), and there a binary heap's
 //! pop, which sifts down to a leaf and back up, costs several times a
 //! sorted `Vec`'s: the queue keeps its steps in a `Vec` sorted largest key
-//! first (a pop takes the last; a push shifts the few larger-keyed ones
-//! aside) until it holds more than [`SORTED_LIMIT`], then becomes a binary
+//! first (a pop takes the last; a push looks for its place from the end,
+//! where most land, and shifts the few smaller-keyed ones aside) until it
+//! holds more than [`SORTED_LIMIT`], then becomes a binary
 //! heap for good (a world of a million executions holds a million). Keys
 //! are unique, so both orders, and any switch between them, take steps out
 //! in exactly the same order.
@@ -57,7 +58,14 @@ impl<K: Ord + Copy, T> StepQueue<K, T> {
     pub fn push(&mut self, entry: Entry<K, T>) {
         match self {
             StepQueue::Sorted(sorted) if sorted.len() < SORTED_LIMIT => {
-                let at = sorted.partition_point(|e| e.key > entry.key);
+                // Most new steps are due before every pending one or all
+                // but one or two (a reply due in a millisecond, against
+                // timers and activities due later), so the search starts
+                // at the end, where they land.
+                let mut at = sorted.len();
+                while at > 0 && sorted[at - 1].key < entry.key {
+                    at -= 1;
+                }
                 sorted.insert(at, entry);
             }
             StepQueue::Sorted(sorted) => {
