@@ -18,10 +18,10 @@ pub(crate) fn schedule(
     run: &mut RunRecord,
     now: SimTime,
     completed_event_id: i64,
-    a: ScheduleActivity,
+    a: &ScheduleActivity,
     fx: &mut Effects,
 ) {
-    let retry_policy = a.retry_policy.unwrap_or_default();
+    let retry_policy = a.retry_policy.clone().unwrap_or_default();
     let start_to_close_timeout = a
         .start_to_close_timeout
         .or(a.schedule_to_close_timeout)
@@ -42,10 +42,10 @@ pub(crate) fn schedule(
     let scheduled_event_id = run.append(now, scheduled);
     let activity = ActivityInfo {
         scheduled_event_id,
-        activity_id: a.activity_id,
-        activity_type: a.activity_type,
-        task_queue: a.task_queue,
-        input: a.input,
+        activity_id: a.activity_id.clone(),
+        activity_type: a.activity_type.clone(),
+        task_queue: a.task_queue.clone(),
+        input: a.input.clone(),
         schedule_to_close_timeout: a.schedule_to_close_timeout,
         schedule_to_start_timeout: a.schedule_to_start_timeout,
         start_to_close_timeout,

@@ -22,7 +22,10 @@ impl CallId {
 }
 
 /// A request to the Service. The start request, by far the largest, is
-/// boxed: every request is moved through the network several times.
+/// boxed: every request is moved through the network several times. A
+/// workflow task's completion is shared (`Rc`): its caller keeps it for a
+/// resend after a timeout, and the Service reads it by reference, so
+/// keeping it copies no commands.
 #[allow(missing_docs)]
 #[derive(Clone, Debug, PartialEq)]
 pub enum Request {
@@ -34,7 +37,7 @@ pub enum Request {
     ListWorkflowExecutions(ListWorkflowExecutionsRequest),
     GetWorkflowExecutionHistory(GetWorkflowExecutionHistoryRequest),
     PollWorkflowTaskQueue(PollWorkflowTaskQueueRequest),
-    RespondWorkflowTaskCompleted(RespondWorkflowTaskCompletedRequest),
+    RespondWorkflowTaskCompleted(Rc<RespondWorkflowTaskCompletedRequest>),
     RespondWorkflowTaskFailed(RespondWorkflowTaskFailedRequest),
     PollActivityTaskQueue(PollActivityTaskQueueRequest),
     RecordActivityTaskHeartbeat(RecordActivityTaskHeartbeatRequest),

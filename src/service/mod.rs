@@ -207,7 +207,7 @@ impl Service {
                 }
             }
             Request::RespondWorkflowTaskCompleted(r) => self
-                .respond_workflow_task_completed(now, r, &mut fx)
+                .respond_workflow_task_completed(now, &r, &mut fx)
                 .map(|()| Response::RespondWorkflowTaskCompleted),
             Request::RespondWorkflowTaskFailed(r) => self
                 .respond_workflow_task_failed(now, r, &mut fx)

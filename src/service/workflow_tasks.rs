@@ -156,7 +156,7 @@ impl Service {
     pub(super) fn respond_workflow_task_completed(
         &mut self,
         now: SimTime,
-        r: RespondWorkflowTaskCompletedRequest,
+        r: &RespondWorkflowTaskCompletedRequest,
         fx: &mut Effects,
     ) -> Result<(), ServiceError> {
         let index = match self.started_workflow_task(&r.task_token) {
@@ -174,7 +174,7 @@ impl Service {
             let end = TaskEnd::Failed {
                 cause: rejection.cause,
                 failure: Some(failure),
-                identity: r.identity,
+                identity: r.identity.clone(),
             };
             let run = self.store.at_mut(index);
             end_workflow_task_unsuccessfully(run, now, end, fx);
@@ -231,12 +231,12 @@ impl Service {
             },
         );
         run.state.previous_started_event_id = task.started_event_id;
-        run.state.sticky_queue = r.sticky_task_queue;
+        run.state.sticky_queue = r.sticky_task_queue.clone();
         let outcome = commands::apply(
             run,
             now,
             completed_event_id,
-            r.commands,
+            &r.commands,
             &r.identity,
             &plan,
             fx,
@@ -415,7 +415,7 @@ impl Service {
     fn apply_stale_completion(
         &mut self,
         now: SimTime,
-        r: RespondWorkflowTaskCompletedRequest,
+        r: &RespondWorkflowTaskCompletedRequest,
         fx: &mut Effects,
         stale: ServiceError,
     ) -> Result<(), ServiceError> {
@@ -451,7 +451,7 @@ impl Service {
                 run,
                 now,
                 completed_event_id,
-                r.commands,
+                &r.commands,
                 &r.identity,
                 &plan,
                 fx,
