@@ -351,6 +351,29 @@ impl Compact for Rc<str> {
     }
 }
 
+/// A poll's number (tag 0) or a text (tag 1).
+impl Compact for RequestId {
+    fn put(&self, w: &mut Writer) {
+        match self {
+            RequestId::Poll(call) => {
+                w.byte(0);
+                w.varint(*call);
+            }
+            RequestId::Text(text) => {
+                w.byte(1);
+                w.str(text);
+            }
+        }
+    }
+    fn take(r: &mut Reader) -> Self {
+        match r.byte() {
+            0 => RequestId::Poll(r.varint()),
+            1 => RequestId::Text(r.str()),
+            tag => unreachable!("the encoder wrote no request id tag {tag}"),
+        }
+    }
+}
+
 impl Compact for String {
     fn put(&self, w: &mut Writer) {
         w.str(self);

@@ -14,10 +14,9 @@ pub struct CallId(pub u64);
 
 impl CallId {
     /// The request id that a task started by this poll records:
-    /// `poll-<call>`, written without the formatting machinery (once per
-    /// task dispatched).
-    pub(crate) fn poll_request_id(self) -> Rc<str> {
-        crate::model::numbered_text("poll-", self.0)
+    /// `poll-<call>`.
+    pub(crate) fn poll_request_id(self) -> RequestId {
+        RequestId::Poll(self.0)
     }
 }
 
@@ -482,7 +481,10 @@ mod tests {
     #[test]
     fn poll_request_ids_read_as_formatted() {
         for call in [0, 1, 9, 10, 99, 12_345, u64::MAX] {
-            assert_eq!(&*CallId(call).poll_request_id(), format!("poll-{call}"));
+            assert_eq!(
+                CallId(call).poll_request_id().text(),
+                format!("poll-{call}")
+            );
         }
     }
 }
