@@ -47,8 +47,9 @@ pub(crate) struct CommandsOutcome {
     /// A command produced a new event for the workflow (an activity
     /// canceled before it started), so a new workflow task is needed.
     pub needs_workflow_task: bool,
-    /// The run continued as new; the next run must be created.
-    pub continue_as_new: Option<ContinuedRun>,
+    /// The run continued as new; the next run must be created (boxed: it
+    /// is rare, and the outcome of every batch is returned by value).
+    pub continue_as_new: Option<Box<ContinuedRun>>,
     /// The run failed with this failure (a retry may follow).
     pub workflow_failure: Option<Failure>,
     /// The run completed with this result (a cron run may follow).
@@ -320,13 +321,13 @@ pub(crate) fn apply(
                     },
                 ));
                 run.close(now, closing);
-                outcome.continue_as_new = Some(ContinuedRun {
+                outcome.continue_as_new = Some(Box::new(ContinuedRun {
                     run_id,
                     command: command.clone(),
                     workflow_run_timeout,
                     workflow_task_timeout,
                     memo,
-                });
+                }));
                 break;
             }
             Command::RecordMarker {

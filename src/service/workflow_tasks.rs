@@ -249,7 +249,7 @@ impl Service {
         }
         self.store.commit(index);
         if let Some(next) = outcome.continue_as_new {
-            self.start_continued_run(now, index, next, fx);
+            self.start_continued_run(now, index, *next, fx);
         }
         if let Some(cron) = plan.cron_next {
             let closed = outcome.workflow_result.is_some() || outcome.workflow_failure.is_some();
