@@ -198,7 +198,7 @@ impl Service {
                 .map(Response::GetWorkflowExecutionHistory),
             Request::PollWorkflowTaskQueue(r) => {
                 match self.poll_workflow_task_queue(now, call, r) {
-                    Some(task) => Ok(Response::PollWorkflowTaskQueue(Some(Box::new(task)))),
+                    Some(task) => Ok(Response::PollWorkflowTaskQueue(Some(task))),
                     None => {
                         // Parked: nothing to answer or apply yet.
                         self.spare_effects = Some(fx);
@@ -214,7 +214,7 @@ impl Service {
                 .map(|()| Response::RespondWorkflowTaskFailed),
             Request::PollActivityTaskQueue(r) => {
                 match self.poll_activity_task_queue(now, call, r) {
-                    Some(task) => Ok(Response::PollActivityTaskQueue(Some(Box::new(task)))),
+                    Some(task) => Ok(Response::PollActivityTaskQueue(Some(task))),
                     None => {
                         // Parked: nothing to answer or apply yet.
                         self.spare_effects = Some(fx);
@@ -362,10 +362,7 @@ impl Service {
                 Some(poll) => {
                     let response =
                         self.dispatch_workflow_task(now, &task, poll.identity, poll.call);
-                    out.push((
-                        poll.call,
-                        Response::PollWorkflowTaskQueue(Some(Box::new(response))),
-                    ));
+                    out.push((poll.call, Response::PollWorkflowTaskQueue(Some(response))));
                 }
                 None => self.matching.push_workflow_task(queue, task),
             }
@@ -375,10 +372,7 @@ impl Service {
                 Some(poll) => {
                     let response =
                         self.dispatch_activity_task(now, &task, poll.identity, poll.call);
-                    out.push((
-                        poll.call,
-                        Response::PollActivityTaskQueue(Some(Box::new(response))),
-                    ));
+                    out.push((poll.call, Response::PollActivityTaskQueue(Some(response))));
                 }
                 None => self.matching.push_activity_task(queue, task),
             }

@@ -33,7 +33,7 @@ impl Service {
         now: SimTime,
         call: CallId,
         r: PollWorkflowTaskQueueRequest,
-    ) -> Option<PollWorkflowTaskQueueResponse> {
+    ) -> Option<Box<PollWorkflowTaskQueueResponse>> {
         while let Some(task) = self.matching.pop_workflow_task(&r.task_queue) {
             if workflow_task_is_current(self.store.at(task.run), &task) {
                 return Some(self.dispatch_workflow_task(now, &task, r.identity, call));
@@ -46,14 +46,15 @@ impl Service {
     /// Starts a scheduled workflow task for a worker: one commit. A normal
     /// task writes WorkflowTaskStarted; a transient attempt writes nothing
     /// unless events arrived since it was scheduled, in which case it becomes
-    /// a normal first attempt (as Temporal does).
+    /// a normal first attempt (as Temporal does). The response is boxed
+    /// where it is made (it is answered boxed).
     pub(super) fn dispatch_workflow_task(
         &mut self,
         now: SimTime,
         task: &WorkflowTaskRef,
         identity: Rc<str>,
         call: CallId,
-    ) -> PollWorkflowTaskQueueResponse {
+    ) -> Box<PollWorkflowTaskQueueResponse> {
         let run = self.store.at_mut(task.run);
         debug_assert!(workflow_task_is_current(run, task));
         let WorkflowTaskState::Scheduled(mut scheduled) =
@@ -101,7 +102,7 @@ impl Service {
         } else {
             TaskHistory::shared(Rc::clone(run.shared_open_history()), first_index)
         };
-        let response = PollWorkflowTaskQueueResponse {
+        let response = Box::new(PollWorkflowTaskQueueResponse {
             task_token: WorkflowTaskToken {
                 execution: run.execution.clone(),
                 run_hint: run_hint(task.run),
@@ -115,7 +116,7 @@ impl Service {
             attempt: started.scheduled.attempt,
             first_event_id,
             history,
-        };
+        });
         let deadline = Deadline::WorkflowTaskStartToClose {
             run: task.run,
             scheduled_event_id: started.scheduled.scheduled_event_id,
