@@ -105,11 +105,12 @@ pub(super) fn reuse_allowed(policy: WorkflowIdReusePolicy, last: WorkflowExecuti
 }
 
 impl Service {
-    /// StartWorkflowExecution.
+    /// StartWorkflowExecution. The request's fields are moved out of its
+    /// box one by one (unboxing it whole copied it first).
     pub(super) fn start_workflow_execution(
         &mut self,
         now: SimTime,
-        r: StartWorkflowExecutionRequest,
+        r: Box<StartWorkflowExecutionRequest>,
         fx: &mut Effects,
     ) -> Result<StartWorkflowExecutionResponse, ServiceError> {
         if r.workflow_id.as_str().is_empty() {

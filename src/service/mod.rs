@@ -176,7 +176,7 @@ impl Service {
         let mut fx = self.spare_effects.take().unwrap_or_default();
         let result = match request {
             Request::StartWorkflowExecution(r) => self
-                .start_workflow_execution(now, *r, &mut fx)
+                .start_workflow_execution(now, r, &mut fx)
                 .map(Response::StartWorkflowExecution),
             Request::SignalWorkflowExecution(r) => self
                 .signal_workflow_execution(now, r, &mut fx)
