@@ -131,7 +131,8 @@ pub struct Service {
     transfers_armed: std::collections::BTreeSet<usize>,
     /// Emptied effect buffers kept for the next commit, so that collecting
     /// effects does not allocate on every request (`None` while in use).
-    spare_effects: Option<Effects>,
+    /// Boxed: taking them out and putting them back moves a pointer.
+    spare_effects: Option<Box<Effects>>,
 }
 
 impl Service {
@@ -157,7 +158,7 @@ impl Service {
         let mut out = Vec::new();
         for index in 0..service.store.len() {
             let fx = service.rebuild_run(index);
-            service.apply(now, fx, &mut out);
+            service.apply(now, Box::new(fx), &mut out);
         }
         debug_assert!(out.is_empty(), "no poll is parked right after a restart");
         service
@@ -345,7 +346,7 @@ impl Service {
     /// Applies a commit's effects: deadlines go to the heap, new tasks go to
     /// a parked poller at once or wait in their queue. The emptied buffers
     /// are kept for the next commit.
-    fn apply(&mut self, now: SimTime, mut fx: Effects, out: &mut Vec<(CallId, Response)>) {
+    fn apply(&mut self, now: SimTime, mut fx: Box<Effects>, out: &mut Vec<(CallId, Response)>) {
         for (at, deadline) in fx.deadlines.drain(..) {
             self.deadlines.push(at, deadline);
         }
