@@ -834,6 +834,36 @@ mod tests {
         assert_eq!(EventType::Unmodelled as usize, EventType::ALL.len());
     }
 
+    /// A poll's request id comes back as the number it was, a text as
+    /// its text.
+    #[test]
+    fn request_ids_round_trip_as_they_were_kept() {
+        let started = |id, request_id| Event {
+            event_id: id,
+            event_time: SimTime(id as u64),
+            attributes: EventAttributes::WorkflowTaskStarted {
+                scheduled_event_id: id - 1,
+                identity: "w1".into(),
+                request_id,
+            },
+        };
+        let events = [
+            started(3, RequestId::Poll(u64::MAX)),
+            started(7, RequestId::from("poll-7")),
+        ];
+        round_trip(&events);
+        let decoded = CompactHistory::encode(&events).decode();
+        let ids: Vec<_> = decoded
+            .iter()
+            .map(|event| match &event.attributes {
+                EventAttributes::WorkflowTaskStarted { request_id, .. } => request_id.clone(),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert!(matches!(ids[0], RequestId::Poll(u64::MAX)));
+        assert!(matches!(&ids[1], RequestId::Text(text) if &**text == "poll-7"));
+    }
+
     #[test]
     fn an_empty_history_round_trips() {
         round_trip(&[]);
