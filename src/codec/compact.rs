@@ -351,6 +351,29 @@ impl Compact for Rc<str> {
     }
 }
 
+/// A poll's number (tag 0) or a text (tag 1).
+impl Compact for RequestId {
+    fn put(&self, w: &mut Writer) {
+        match self {
+            RequestId::Poll(call) => {
+                w.byte(0);
+                w.varint(*call);
+            }
+            RequestId::Text(text) => {
+                w.byte(1);
+                w.str(text);
+            }
+        }
+    }
+    fn take(r: &mut Reader) -> Self {
+        match r.byte() {
+            0 => RequestId::Poll(r.varint()),
+            1 => RequestId::Text(r.str()),
+            tag => unreachable!("the encoder wrote no request id tag {tag}"),
+        }
+    }
+}
+
 impl Compact for String {
     fn put(&self, w: &mut Writer) {
         w.str(self);
@@ -809,6 +832,36 @@ mod tests {
             assert_eq!(*event_type as usize, position);
         }
         assert_eq!(EventType::Unmodelled as usize, EventType::ALL.len());
+    }
+
+    /// A poll's request id comes back as the number it was, a text as
+    /// its text.
+    #[test]
+    fn request_ids_round_trip_as_they_were_kept() {
+        let started = |id, request_id| Event {
+            event_id: id,
+            event_time: SimTime(id as u64),
+            attributes: EventAttributes::WorkflowTaskStarted {
+                scheduled_event_id: id - 1,
+                identity: "w1".into(),
+                request_id,
+            },
+        };
+        let events = [
+            started(3, RequestId::Poll(u64::MAX)),
+            started(7, RequestId::from("poll-7")),
+        ];
+        round_trip(&events);
+        let decoded = CompactHistory::encode(&events).decode();
+        let ids: Vec<_> = decoded
+            .iter()
+            .map(|event| match &event.attributes {
+                EventAttributes::WorkflowTaskStarted { request_id, .. } => request_id.clone(),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert!(matches!(ids[0], RequestId::Poll(u64::MAX)));
+        assert!(matches!(&ids[1], RequestId::Text(text) if &**text == "poll-7"));
     }
 
     #[test]

@@ -173,7 +173,7 @@ pub enum EventAttributes {
     WorkflowTaskStarted {
         scheduled_event_id: i64,
         identity: Rc<str>,
-        request_id: Rc<str>,
+        request_id: RequestId,
     },
     WorkflowTaskCompleted {
         scheduled_event_id: i64,
@@ -196,7 +196,7 @@ pub enum EventAttributes {
     ActivityTaskStarted {
         scheduled_event_id: i64,
         identity: Rc<str>,
-        request_id: Rc<str>,
+        request_id: RequestId,
         attempt: u32,
         last_failure: Option<Failure>,
     },

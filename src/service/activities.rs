@@ -18,10 +18,10 @@ pub(crate) fn schedule(
     run: &mut RunRecord,
     now: SimTime,
     completed_event_id: i64,
-    a: ScheduleActivity,
+    a: &ScheduleActivity,
     fx: &mut Effects,
 ) {
-    let retry_policy = a.retry_policy.unwrap_or_default();
+    let retry_policy = a.retry_policy.clone().unwrap_or_default();
     let start_to_close_timeout = a
         .start_to_close_timeout
         .or(a.schedule_to_close_timeout)
@@ -42,10 +42,10 @@ pub(crate) fn schedule(
     let scheduled_event_id = run.append(now, scheduled);
     let activity = ActivityInfo {
         scheduled_event_id,
-        activity_id: a.activity_id,
-        activity_type: a.activity_type,
-        task_queue: a.task_queue,
-        input: a.input,
+        activity_id: a.activity_id.clone(),
+        activity_type: a.activity_type.clone(),
+        task_queue: a.task_queue.clone(),
+        input: a.input.clone(),
         schedule_to_close_timeout: a.schedule_to_close_timeout,
         schedule_to_start_timeout: a.schedule_to_start_timeout,
         start_to_close_timeout,
@@ -257,7 +257,7 @@ impl Service {
         now: SimTime,
         call: CallId,
         r: PollActivityTaskQueueRequest,
-    ) -> Option<PollActivityTaskQueueResponse> {
+    ) -> Option<Box<PollActivityTaskQueueResponse>> {
         while let Some(task) = self.matching.pop_activity_task(&r.task_queue) {
             if activity_task_is_current(&self.store, &task) {
                 return Some(self.dispatch_activity_task(now, &task, r.identity, call));
@@ -268,13 +268,14 @@ impl Service {
     }
 
     /// Starts a queued attempt for a worker: one commit, no event (rule 8).
+    /// The response is boxed where it is made (it is answered boxed).
     pub(super) fn dispatch_activity_task(
         &mut self,
         now: SimTime,
         task: &ActivityTaskRef,
         identity: Rc<str>,
         call: CallId,
-    ) -> PollActivityTaskQueueResponse {
+    ) -> Box<PollActivityTaskQueueResponse> {
         debug_assert!(activity_task_is_current(&self.store, task));
         let run = self.store.at_mut(task.run);
         let activity = run
@@ -291,7 +292,7 @@ impl Service {
         for (at, deadline) in started_attempt_deadlines(task.run, activity, now, now) {
             self.deadlines.push(at, deadline);
         }
-        let response = PollActivityTaskQueueResponse {
+        let response = Box::new(PollActivityTaskQueueResponse {
             task_token: ActivityTaskToken {
                 execution: run.execution.clone(),
                 run_hint: run_hint(task.run),
@@ -310,7 +311,7 @@ impl Service {
             start_to_close_timeout: Some(activity.start_to_close_timeout),
             heartbeat_timeout: activity.heartbeat_timeout,
             heartbeat_details: activity.heartbeat_details.clone(),
-        };
+        });
         self.store.commit(task.run);
         response
     }

@@ -14,15 +14,17 @@ pub struct CallId(pub u64);
 
 impl CallId {
     /// The request id that a task started by this poll records:
-    /// `poll-<call>`, written without the formatting machinery (once per
-    /// task dispatched).
-    pub(crate) fn poll_request_id(self) -> Rc<str> {
-        crate::model::numbered_text("poll-", self.0)
+    /// `poll-<call>`.
+    pub(crate) fn poll_request_id(self) -> RequestId {
+        RequestId::Poll(self.0)
     }
 }
 
 /// A request to the Service. The start request, by far the largest, is
-/// boxed: every request is moved through the network several times.
+/// boxed: every request is moved through the network several times. A
+/// workflow task's completion is shared (`Rc`): its caller keeps it for a
+/// resend after a timeout, and the Service reads it by reference, so
+/// keeping it copies no commands.
 #[allow(missing_docs)]
 #[derive(Clone, Debug, PartialEq)]
 pub enum Request {
@@ -34,7 +36,7 @@ pub enum Request {
     ListWorkflowExecutions(ListWorkflowExecutionsRequest),
     GetWorkflowExecutionHistory(GetWorkflowExecutionHistoryRequest),
     PollWorkflowTaskQueue(PollWorkflowTaskQueueRequest),
-    RespondWorkflowTaskCompleted(RespondWorkflowTaskCompletedRequest),
+    RespondWorkflowTaskCompleted(Rc<RespondWorkflowTaskCompletedRequest>),
     RespondWorkflowTaskFailed(RespondWorkflowTaskFailedRequest),
     PollActivityTaskQueue(PollActivityTaskQueueRequest),
     RecordActivityTaskHeartbeat(RecordActivityTaskHeartbeatRequest),
@@ -479,7 +481,10 @@ mod tests {
     #[test]
     fn poll_request_ids_read_as_formatted() {
         for call in [0, 1, 9, 10, 99, 12_345, u64::MAX] {
-            assert_eq!(&*CallId(call).poll_request_id(), format!("poll-{call}"));
+            assert_eq!(
+                CallId(call).poll_request_id().text(),
+                format!("poll-{call}")
+            );
         }
     }
 }

@@ -47,8 +47,9 @@ pub(crate) struct CommandsOutcome {
     /// A command produced a new event for the workflow (an activity
     /// canceled before it started), so a new workflow task is needed.
     pub needs_workflow_task: bool,
-    /// The run continued as new; the next run must be created.
-    pub continue_as_new: Option<ContinuedRun>,
+    /// The run continued as new; the next run must be created (boxed: it
+    /// is rare, and the outcome of every batch is returned by value).
+    pub continue_as_new: Option<Box<ContinuedRun>>,
     /// The run failed with this failure (a retry may follow).
     pub workflow_failure: Option<Failure>,
     /// The run completed with this result (a cron run may follow).
@@ -229,12 +230,14 @@ pub(crate) struct ClosePlan {
 
 /// Applies a validated batch: one event per command, each pointing at the
 /// WorkflowTaskCompleted `completed_event_id`; a closing command closes the
-/// run as `plan` says.
+/// run as `plan` says. The commands are read, not taken: their caller keeps
+/// them for a resend, and what the events keep is cloned (shared names and
+/// payloads, mostly).
 pub(crate) fn apply(
     run: &mut RunRecord,
     now: SimTime,
     completed_event_id: i64,
-    commands: Vec<Command>,
+    commands: &[Command],
     identity: &str,
     plan: &ClosePlan,
     fx: &mut Effects,
@@ -246,16 +249,16 @@ pub(crate) fn apply(
         match command {
             Command::ScheduleActivityTask(a) => activities::schedule(run, now, wtc, a, fx),
             Command::RequestCancelActivityTask { scheduled_event_id } => {
-                if activities::request_cancel(run, now, wtc, scheduled_event_id) {
+                if activities::request_cancel(run, now, wtc, *scheduled_event_id) {
                     outcome.needs_workflow_task = true;
                 }
             }
             Command::StartTimer {
                 timer_id,
                 start_to_fire_timeout,
-            } => user_timers::start(run, now, wtc, timer_id, start_to_fire_timeout, fx),
+            } => user_timers::start(run, now, wtc, timer_id.clone(), *start_to_fire_timeout, fx),
             Command::CancelTimer { timer_id } => {
-                user_timers::cancel(run, now, wtc, &timer_id, identity)
+                user_timers::cancel(run, now, wtc, timer_id, identity)
             }
             Command::CompleteWorkflowExecution { result } => {
                 let closing = EventAttributes::WorkflowExecutionCompleted {
@@ -263,7 +266,7 @@ pub(crate) fn apply(
                     workflow_task_completed_event_id: wtc,
                     new_execution_run_id: plan.cron_next.as_ref().map(|c| c.run_id.clone()),
                 };
-                outcome.workflow_result = Some(result);
+                outcome.workflow_result = Some(result.clone());
                 run.close(now, closing);
                 break;
             }
@@ -278,13 +281,13 @@ pub(crate) fn apply(
                         .or_else(|| plan.cron_next.as_ref().map(|c| c.run_id.clone())),
                 };
                 run.close(now, closing);
-                outcome.workflow_failure = Some(failure);
+                outcome.workflow_failure = Some(failure.clone());
                 break;
             }
             Command::CancelWorkflowExecution { details } => {
                 let closing = EventAttributes::WorkflowExecutionCanceled {
                     workflow_task_completed_event_id: wtc,
-                    details,
+                    details: details.clone(),
                 };
                 run.close(now, closing);
                 break;
@@ -318,13 +321,13 @@ pub(crate) fn apply(
                     },
                 ));
                 run.close(now, closing);
-                outcome.continue_as_new = Some(ContinuedRun {
+                outcome.continue_as_new = Some(Box::new(ContinuedRun {
                     run_id,
-                    command,
+                    command: command.clone(),
                     workflow_run_timeout,
                     workflow_task_timeout,
                     memo,
-                });
+                }));
                 break;
             }
             Command::RecordMarker {
@@ -333,15 +336,15 @@ pub(crate) fn apply(
                 failure,
             } => {
                 let marker = EventAttributes::MarkerRecorded {
-                    marker_name,
-                    details,
+                    marker_name: marker_name.clone(),
+                    details: details.clone(),
                     workflow_task_completed_event_id: wtc,
-                    failure,
+                    failure: failure.clone(),
                 };
                 run.append(now, marker);
             }
             Command::ModifyWorkflowProperties { upserted_memo } => {
-                for (key, value) in &upserted_memo {
+                for (key, value) in upserted_memo {
                     if value.is_null() {
                         run.memo.remove(key);
                     } else {
@@ -350,20 +353,20 @@ pub(crate) fn apply(
                 }
                 let modified = EventAttributes::WorkflowPropertiesModified {
                     workflow_task_completed_event_id: wtc,
-                    upserted_memo,
+                    upserted_memo: upserted_memo.clone(),
                 };
                 run.append(now, modified);
             }
             Command::UpsertWorkflowSearchAttributes { search_attributes } => {
                 let upserted = EventAttributes::UpsertWorkflowSearchAttributes {
                     workflow_task_completed_event_id: wtc,
-                    search_attributes,
+                    search_attributes: search_attributes.clone(),
                 };
                 run.append(now, upserted);
             }
             Command::StartChildWorkflowExecution(command) => {
                 let default_task_timeout = run.state.workflow_task_timeout;
-                children::initiate(run, now, wtc, command, default_task_timeout)
+                children::initiate(run, now, wtc, command.clone(), default_task_timeout)
             }
             Command::SignalExternalWorkflowExecution {
                 namespace,
@@ -378,17 +381,17 @@ pub(crate) fn apply(
                     workflow_execution: workflow_execution.clone(),
                     signal_name: signal_name.clone(),
                     input: input.clone(),
-                    child_workflow_only,
+                    child_workflow_only: *child_workflow_only,
                 };
                 let initiated_event_id = run.append(now, initiated);
                 run.state.transfers.push(Transfer::SignalExternal {
                     initiated_event_id,
                     workflow_task_completed_event_id: wtc,
-                    namespace,
-                    target: workflow_execution,
-                    signal_name,
-                    input,
-                    child_workflow_only,
+                    namespace: namespace.clone(),
+                    target: workflow_execution.clone(),
+                    signal_name: signal_name.clone(),
+                    input: input.clone(),
+                    child_workflow_only: *child_workflow_only,
                 });
             }
             Command::RequestCancelExternalWorkflowExecution {
@@ -401,17 +404,17 @@ pub(crate) fn apply(
                     workflow_task_completed_event_id: wtc,
                     namespace: namespace.clone(),
                     workflow_execution: workflow_execution.clone(),
-                    child_workflow_only,
+                    child_workflow_only: *child_workflow_only,
                     reason: reason.clone(),
                 };
                 let initiated_event_id = run.append(now, initiated);
                 run.state.transfers.push(Transfer::CancelExternal {
                     initiated_event_id,
                     workflow_task_completed_event_id: wtc,
-                    namespace,
-                    target: workflow_execution,
-                    child_workflow_only,
-                    reason,
+                    namespace: namespace.clone(),
+                    target: workflow_execution.clone(),
+                    child_workflow_only: *child_workflow_only,
+                    reason: reason.clone(),
                 });
             }
         }

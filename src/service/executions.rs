@@ -3,7 +3,7 @@
 //! Terminate, and the run/execution timeout. Also the creation of a run,
 //! shared with ContinueAsNew.
 
-use super::mutable_state::{Effects, MutableState, ParentLink, WorkflowTaskState};
+use super::mutable_state::{Effects, ParentLink, WorkflowTaskState};
 use super::store::{NewRun, RunRecord};
 use super::timers::Deadline;
 use super::workflow_retries::WorkflowRetry;
@@ -105,11 +105,12 @@ pub(super) fn reuse_allowed(policy: WorkflowIdReusePolicy, last: WorkflowExecuti
 }
 
 impl Service {
-    /// StartWorkflowExecution.
+    /// StartWorkflowExecution. The request's fields are moved out of its
+    /// box one by one (unboxing it whole copied it first).
     pub(super) fn start_workflow_execution(
         &mut self,
         now: SimTime,
-        r: StartWorkflowExecutionRequest,
+        r: Box<StartWorkflowExecutionRequest>,
         fx: &mut Effects,
     ) -> Result<StartWorkflowExecutionResponse, ServiceError> {
         if r.workflow_id.as_str().is_empty() {
@@ -198,11 +199,6 @@ impl Service {
             (Some(run), Some(execution)) => Some(run.min(execution)),
             (run, execution) => run.or(execution),
         };
-        let mut state = MutableState::new(start.task_queue.clone(), start.workflow_task_timeout);
-        state.first_workflow_task_at = first_workflow_task_backoff.map(|d| now + d);
-        state.run_expiration_time = run_expiration_time;
-        state.execution_expiration_time = execution_expiration_time;
-        state.parent = start.parent.clone();
         let execution = WorkflowExecution {
             workflow_id: start.workflow_id,
             run_id: start.run_id.clone(),
@@ -212,11 +208,17 @@ impl Service {
             workflow_type: start.workflow_type.clone(),
             memo: start.memo.clone(),
             start_time: now,
-            state,
+            task_queue: start.task_queue.clone(),
+            workflow_task_timeout: start.workflow_task_timeout,
             start_request_id: start.start_request_id,
         });
         let (continued_execution_run_id, initiator) = start.continued_from.unzip();
         let run = self.store.at_mut(index);
+        let state = &mut run.state;
+        state.first_workflow_task_at = first_workflow_task_backoff.map(|d| now + d);
+        state.run_expiration_time = run_expiration_time;
+        state.execution_expiration_time = execution_expiration_time;
+        state.parent = start.parent.clone();
         run.append(
             now,
             EventAttributes::WorkflowExecutionStarted(Box::new(

@@ -131,7 +131,8 @@ pub struct Service {
     transfers_armed: std::collections::BTreeSet<usize>,
     /// Emptied effect buffers kept for the next commit, so that collecting
     /// effects does not allocate on every request (`None` while in use).
-    spare_effects: Option<Effects>,
+    /// Boxed: taking them out and putting them back moves a pointer.
+    spare_effects: Option<Box<Effects>>,
 }
 
 impl Service {
@@ -157,7 +158,7 @@ impl Service {
         let mut out = Vec::new();
         for index in 0..service.store.len() {
             let fx = service.rebuild_run(index);
-            service.apply(now, fx, &mut out);
+            service.apply(now, Box::new(fx), &mut out);
         }
         debug_assert!(out.is_empty(), "no poll is parked right after a restart");
         service
@@ -176,7 +177,7 @@ impl Service {
         let mut fx = self.spare_effects.take().unwrap_or_default();
         let result = match request {
             Request::StartWorkflowExecution(r) => self
-                .start_workflow_execution(now, *r, &mut fx)
+                .start_workflow_execution(now, r, &mut fx)
                 .map(Response::StartWorkflowExecution),
             Request::SignalWorkflowExecution(r) => self
                 .signal_workflow_execution(now, r, &mut fx)
@@ -198,7 +199,7 @@ impl Service {
                 .map(Response::GetWorkflowExecutionHistory),
             Request::PollWorkflowTaskQueue(r) => {
                 match self.poll_workflow_task_queue(now, call, r) {
-                    Some(task) => Ok(Response::PollWorkflowTaskQueue(Some(Box::new(task)))),
+                    Some(task) => Ok(Response::PollWorkflowTaskQueue(Some(task))),
                     None => {
                         // Parked: nothing to answer or apply yet.
                         self.spare_effects = Some(fx);
@@ -207,14 +208,14 @@ impl Service {
                 }
             }
             Request::RespondWorkflowTaskCompleted(r) => self
-                .respond_workflow_task_completed(now, r, &mut fx)
+                .respond_workflow_task_completed(now, &r, &mut fx)
                 .map(|()| Response::RespondWorkflowTaskCompleted),
             Request::RespondWorkflowTaskFailed(r) => self
                 .respond_workflow_task_failed(now, r, &mut fx)
                 .map(|()| Response::RespondWorkflowTaskFailed),
             Request::PollActivityTaskQueue(r) => {
                 match self.poll_activity_task_queue(now, call, r) {
-                    Some(task) => Ok(Response::PollActivityTaskQueue(Some(Box::new(task)))),
+                    Some(task) => Ok(Response::PollActivityTaskQueue(Some(task))),
                     None => {
                         // Parked: nothing to answer or apply yet.
                         self.spare_effects = Some(fx);
@@ -345,7 +346,7 @@ impl Service {
     /// Applies a commit's effects: deadlines go to the heap, new tasks go to
     /// a parked poller at once or wait in their queue. The emptied buffers
     /// are kept for the next commit.
-    fn apply(&mut self, now: SimTime, mut fx: Effects, out: &mut Vec<(CallId, Response)>) {
+    fn apply(&mut self, now: SimTime, mut fx: Box<Effects>, out: &mut Vec<(CallId, Response)>) {
         for (at, deadline) in fx.deadlines.drain(..) {
             self.deadlines.push(at, deadline);
         }
@@ -362,10 +363,7 @@ impl Service {
                 Some(poll) => {
                     let response =
                         self.dispatch_workflow_task(now, &task, poll.identity, poll.call);
-                    out.push((
-                        poll.call,
-                        Response::PollWorkflowTaskQueue(Some(Box::new(response))),
-                    ));
+                    out.push((poll.call, Response::PollWorkflowTaskQueue(Some(response))));
                 }
                 None => self.matching.push_workflow_task(queue, task),
             }
@@ -375,10 +373,7 @@ impl Service {
                 Some(poll) => {
                     let response =
                         self.dispatch_activity_task(now, &task, poll.identity, poll.call);
-                    out.push((
-                        poll.call,
-                        Response::PollActivityTaskQueue(Some(Box::new(response))),
-                    ));
+                    out.push((poll.call, Response::PollActivityTaskQueue(Some(response))));
                 }
                 None => self.matching.push_activity_task(queue, task),
             }

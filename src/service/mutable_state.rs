@@ -123,7 +123,7 @@ pub(crate) struct StartedWorkflowTask {
     /// The worker.
     pub identity: Rc<str>,
     /// The poll that took it.
-    pub request_id: Rc<str>,
+    pub request_id: RequestId,
 }
 
 impl ScheduledWorkflowTask {
@@ -217,7 +217,7 @@ pub(crate) enum AttemptState {
         started_time: SimTime,
         last_heartbeat_time: SimTime,
         identity: Rc<str>,
-        request_id: Rc<str>,
+        request_id: RequestId,
     },
 }
 

@@ -234,13 +234,18 @@ impl RunsOfWorkflow {
     }
 }
 
-/// What a new run is created from; the Store assigns its index.
+/// What a new run is created from; the Store assigns its index and
+/// makes its fresh state in place (the caller sets the rest of it on the
+/// inserted run: a state moved in would be copied twice on the way).
 pub(crate) struct NewRun {
     pub execution: WorkflowExecution,
     pub workflow_type: WorkflowType,
     pub memo: Memo,
     pub start_time: SimTime,
-    pub state: MutableState,
+    /// The run's normal task queue.
+    pub task_queue: TaskQueue,
+    /// Start-to-close timeout of each workflow task.
+    pub workflow_task_timeout: Duration,
     pub start_request_id: Option<Rc<str>>,
 }
 
@@ -365,7 +370,7 @@ impl Store {
             memo: new.memo,
             start_time: new.start_time,
             close_time: None,
-            state: new.state,
+            state: MutableState::new(new.task_queue, new.workflow_task_timeout),
             close_counted: false,
             start_request_id: new.start_request_id,
         });
@@ -459,7 +464,8 @@ mod tests {
             workflow_type: "type".into(),
             memo: Memo::default(),
             start_time: SimTime::START,
-            state: MutableState::new("queue".into(), Duration::from_secs(10)),
+            task_queue: "queue".into(),
+            workflow_task_timeout: Duration::from_secs(10),
             start_request_id: None,
         });
         (store, index)
@@ -491,7 +497,8 @@ mod tests {
                         workflow_type: "type".into(),
                         memo: Memo::default(),
                         start_time: SimTime::START,
-                        state: MutableState::new("queue".into(), Duration::from_secs(10)),
+                        task_queue: "queue".into(),
+                        workflow_task_timeout: Duration::from_secs(10),
                         start_request_id: request_id.clone(),
                     });
                     proptest::prop_assert_eq!(index, i);

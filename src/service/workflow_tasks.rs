@@ -33,7 +33,7 @@ impl Service {
         now: SimTime,
         call: CallId,
         r: PollWorkflowTaskQueueRequest,
-    ) -> Option<PollWorkflowTaskQueueResponse> {
+    ) -> Option<Box<PollWorkflowTaskQueueResponse>> {
         while let Some(task) = self.matching.pop_workflow_task(&r.task_queue) {
             if workflow_task_is_current(self.store.at(task.run), &task) {
                 return Some(self.dispatch_workflow_task(now, &task, r.identity, call));
@@ -46,14 +46,15 @@ impl Service {
     /// Starts a scheduled workflow task for a worker: one commit. A normal
     /// task writes WorkflowTaskStarted; a transient attempt writes nothing
     /// unless events arrived since it was scheduled, in which case it becomes
-    /// a normal first attempt (as Temporal does).
+    /// a normal first attempt (as Temporal does). The response is boxed
+    /// where it is made (it is answered boxed).
     pub(super) fn dispatch_workflow_task(
         &mut self,
         now: SimTime,
         task: &WorkflowTaskRef,
         identity: Rc<str>,
         call: CallId,
-    ) -> PollWorkflowTaskQueueResponse {
+    ) -> Box<PollWorkflowTaskQueueResponse> {
         let run = self.store.at_mut(task.run);
         debug_assert!(workflow_task_is_current(run, task));
         let WorkflowTaskState::Scheduled(mut scheduled) =
@@ -101,7 +102,7 @@ impl Service {
         } else {
             TaskHistory::shared(Rc::clone(run.shared_open_history()), first_index)
         };
-        let response = PollWorkflowTaskQueueResponse {
+        let response = Box::new(PollWorkflowTaskQueueResponse {
             task_token: WorkflowTaskToken {
                 execution: run.execution.clone(),
                 run_hint: run_hint(task.run),
@@ -115,7 +116,7 @@ impl Service {
             attempt: started.scheduled.attempt,
             first_event_id,
             history,
-        };
+        });
         let deadline = Deadline::WorkflowTaskStartToClose {
             run: task.run,
             scheduled_event_id: started.scheduled.scheduled_event_id,
@@ -156,7 +157,7 @@ impl Service {
     pub(super) fn respond_workflow_task_completed(
         &mut self,
         now: SimTime,
-        r: RespondWorkflowTaskCompletedRequest,
+        r: &RespondWorkflowTaskCompletedRequest,
         fx: &mut Effects,
     ) -> Result<(), ServiceError> {
         let index = match self.started_workflow_task(&r.task_token) {
@@ -174,7 +175,7 @@ impl Service {
             let end = TaskEnd::Failed {
                 cause: rejection.cause,
                 failure: Some(failure),
-                identity: r.identity,
+                identity: r.identity.clone(),
             };
             let run = self.store.at_mut(index);
             end_workflow_task_unsuccessfully(run, now, end, fx);
@@ -231,12 +232,12 @@ impl Service {
             },
         );
         run.state.previous_started_event_id = task.started_event_id;
-        run.state.sticky_queue = r.sticky_task_queue;
+        run.state.sticky_queue = r.sticky_task_queue.clone();
         let outcome = commands::apply(
             run,
             now,
             completed_event_id,
-            r.commands,
+            &r.commands,
             &r.identity,
             &plan,
             fx,
@@ -249,7 +250,7 @@ impl Service {
         }
         self.store.commit(index);
         if let Some(next) = outcome.continue_as_new {
-            self.start_continued_run(now, index, next, fx);
+            self.start_continued_run(now, index, *next, fx);
         }
         if let Some(cron) = plan.cron_next {
             let closed = outcome.workflow_result.is_some() || outcome.workflow_failure.is_some();
@@ -415,7 +416,7 @@ impl Service {
     fn apply_stale_completion(
         &mut self,
         now: SimTime,
-        r: RespondWorkflowTaskCompletedRequest,
+        r: &RespondWorkflowTaskCompletedRequest,
         fx: &mut Effects,
         stale: ServiceError,
     ) -> Result<(), ServiceError> {
@@ -451,7 +452,7 @@ impl Service {
                 run,
                 now,
                 completed_event_id,
-                r.commands,
+                &r.commands,
                 &r.identity,
                 &plan,
                 fx,

@@ -85,14 +85,14 @@ impl WorkflowWorker {
         outcome: Result<Vec<Command>, TaskFailure>,
     ) -> Request {
         match outcome {
-            Ok(commands) => {
-                Request::RespondWorkflowTaskCompleted(RespondWorkflowTaskCompletedRequest {
+            Ok(commands) => Request::RespondWorkflowTaskCompleted(Rc::new(
+                RespondWorkflowTaskCompletedRequest {
                     task_token: task.task_token.clone(),
                     commands,
                     identity: self.identity.clone(),
                     sticky_task_queue: Some(self.sticky_queue.clone()),
-                })
-            }
+                },
+            )),
             Err((cause, failure)) => {
                 Request::RespondWorkflowTaskFailed(RespondWorkflowTaskFailedRequest {
                     task_token: task.task_token.clone(),

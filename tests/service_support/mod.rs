@@ -4,6 +4,7 @@
 #![allow(dead_code)] // each test file uses its own subset
 
 use std::collections::BTreeMap;
+use std::rc::Rc;
 use tempest::model::*;
 use tempest::service::api::*;
 use tempest::service::{Service, ServiceConfig};
@@ -149,14 +150,14 @@ impl Harness {
         commands: Vec<Command>,
         sticky: Option<&str>,
     ) -> Response {
-        self.call(Request::RespondWorkflowTaskCompleted(
+        self.call(Request::RespondWorkflowTaskCompleted(Rc::new(
             RespondWorkflowTaskCompletedRequest {
                 task_token: token.clone(),
                 commands,
                 identity: "worker".into(),
                 sticky_task_queue: sticky.map(TaskQueue::new),
             },
-        ))
+        )))
     }
 
     pub fn fail_workflow_task(

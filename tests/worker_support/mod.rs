@@ -269,7 +269,7 @@ impl HistoryBuilder {
 /// The commands of a completed task response; panics (failing the test) otherwise.
 pub fn completed_commands(request: Request) -> Vec<Command> {
     match request {
-        Request::RespondWorkflowTaskCompleted(r) => r.commands,
+        Request::RespondWorkflowTaskCompleted(r) => r.commands.clone(),
         other => panic!("expected RespondWorkflowTaskCompleted, got {other:?}"),
     }
 }

@@ -416,7 +416,7 @@ fn write_attributes(o: &mut Obj, attributes: &EventAttributes) {
         } => {
             o.id("scheduledEventId", *scheduled_event_id);
             o.str("identity", identity);
-            o.str("requestId", request_id);
+            o.str("requestId", &request_id.text());
         }
         A::WorkflowTaskCompleted {
             scheduled_event_id,
@@ -487,7 +487,7 @@ fn write_attributes(o: &mut Obj, attributes: &EventAttributes) {
         } => {
             o.id("scheduledEventId", *scheduled_event_id);
             o.str("identity", identity);
-            o.str("requestId", request_id);
+            o.str("requestId", &request_id.text());
             o.int32("attempt", *attempt);
             o.opt_failure("lastFailure", last_failure);
         }
