@@ -168,7 +168,10 @@ pub(crate) fn check_signals(
         }
     }
     let mut recorded: BTreeMap<(&str, &str), u64> = BTreeMap::new();
-    for run in runs {
+    for run in runs
+        .iter()
+        .filter(|r| r.has(EventType::WorkflowExecutionSignaled))
+    {
         for e in run.history() {
             if let EventAttributes::WorkflowExecutionSignaled { signal_name, .. } = &e.attributes {
                 *recorded
