@@ -185,6 +185,8 @@ impl<'h> Checker<'h> {
         }
     }
 
+    /// Records a violation (out of line: histories are mostly sound).
+    #[cold]
     fn report(&mut self, invariant: &InvariantInfo, event: &Event, message: String) {
         self.violations.push(Violation {
             invariant: invariant.id,
@@ -195,6 +197,7 @@ impl<'h> Checker<'h> {
 
     /// The position of event `id` if it is earlier than `pos` and of type
     /// `expected`; reports a broken back-reference otherwise.
+    #[inline]
     fn refer(
         &mut self,
         pos: usize,
@@ -203,12 +206,21 @@ impl<'h> Checker<'h> {
         id: i64,
         expected: T,
     ) -> Option<usize> {
-        let found = self.position(id);
-        if let Some(p) = found {
+        if let Some(p) = self.position(id) {
             if p < pos && self.history[p].event_type() == expected {
                 return Some(p);
             }
         }
+        self.broken_reference(pos, event, field, id, expected);
+        None
+    }
+
+    /// Reports that `event.field` = `id` does not point to an earlier
+    /// event of type `expected` (out of line: histories are mostly sound).
+    #[cold]
+    #[inline(never)]
+    fn broken_reference(&mut self, pos: usize, event: &Event, field: &str, id: i64, expected: T) {
+        let found = self.position(id);
         let problem = match found {
             None => format!("there is no event {id}"),
             Some(p) if p >= pos => format!("event {id} is not earlier"),
@@ -220,7 +232,6 @@ impl<'h> Checker<'h> {
             expected.name()
         );
         self.report(&BACK_REFERENCES, event, message);
-        None
     }
 
     fn visit(&mut self, pos: usize, event: &Event) {
