@@ -275,23 +275,41 @@ impl<'h> Checker<'h> {
         if is_workflow_task_event(event.event_type()) {
             self.buffered_since = None;
         }
-        let (floor, floor_event) = self.buffered_since.unwrap_or(self.clock);
-        if time < floor {
-            let message = if self.buffered_since.is_some() {
-                format!("time {time} of an event buffered during a workflow task is before event {floor_event} ({floor})")
-            } else {
-                format!("time {time} is before the time of event {floor_event} ({floor})")
-            };
-            self.report(&TIME_MONOTONIC, event, message);
-        }
-        if let Some(buffered) = &mut self.buffered_since {
-            *buffered = (time, event.event_id);
-        }
+        let now = (time, event.event_id);
         // After a violation the clock follows the offending event, so one
         // bad time is reported once, not for every event after it.
-        if time >= self.clock.0 || time < floor {
-            self.clock = (time, event.event_id);
+        match self.buffered_since {
+            None => {
+                if time < self.clock.0 {
+                    self.time_went_back(event, self.clock, false);
+                }
+                self.clock = now;
+            }
+            Some(floor) => {
+                let back = time < floor.0;
+                if back {
+                    self.time_went_back(event, floor, true);
+                }
+                self.buffered_since = Some(now);
+                if back || time >= self.clock.0 {
+                    self.clock = now;
+                }
+            }
         }
+    }
+
+    /// Reports that `event` is earlier than `floor` (the time and id of an
+    /// earlier event), `buffered` if it is a buffered event.
+    #[cold]
+    #[inline(never)]
+    fn time_went_back(&mut self, event: &Event, floor: (SimTime, i64), buffered: bool) {
+        let (time, (floor, floor_event)) = (event.event_time, floor);
+        let message = if buffered {
+            format!("time {time} of an event buffered during a workflow task is before event {floor_event} ({floor})")
+        } else {
+            format!("time {time} is before the time of event {floor_event} ({floor})")
+        };
+        self.report(&TIME_MONOTONIC, event, message);
     }
 
     /// The WorkflowTaskStarted of the task completed by event `completed`.
