@@ -131,7 +131,8 @@ struct Checker<'h> {
     violations: Vec<Violation>,
 }
 
-fn is_workflow_task_event(event_type: T) -> bool {
+/// Whether events of `event_type` belong to a workflow task.
+pub(super) fn is_workflow_task_event(event_type: T) -> bool {
     matches!(
         event_type,
         T::WorkflowTaskScheduled
