@@ -283,6 +283,11 @@ fn check_close_policy(
 /// least once when its sender saw it confirmed. A target identifies the
 /// sender by the signal's identity `workflow <sender execution>`.
 pub(crate) fn check_external_signals(runs: &[RunView], found: &mut Vec<RunViolation>) {
+    // Only a run that initiated a signal is a sender.
+    let is_sender = |run: &&RunView| run.has(EventType::SignalExternalWorkflowExecutionInitiated);
+    if !runs.iter().any(|run| is_sender(&run)) {
+        return;
+    }
     let mut received: BTreeMap<(Rc<str>, &WorkflowId, &str), u64> = BTreeMap::new();
     for run in runs
         .iter()
@@ -307,11 +312,7 @@ pub(crate) fn check_external_signals(runs: &[RunView], found: &mut Vec<RunViolat
         }
     }
     let mut initiated: BTreeMap<(Rc<str>, &WorkflowId, &str), (u64, u64)> = BTreeMap::new();
-    // Only a run that initiated a signal is a sender.
-    for run in runs
-        .iter()
-        .filter(|r| r.has(EventType::SignalExternalWorkflowExecutionInitiated))
-    {
+    for run in runs.iter().filter(is_sender) {
         // The identity its signals carry, made on its first signal.
         let mut sender: Option<Rc<str>> = None;
         let mut names: BTreeMap<i64, (&WorkflowId, &str)> = BTreeMap::new();
