@@ -325,11 +325,7 @@ mod tests {
     ) -> Vec<&'static str> {
         let views: Vec<RunView> = runs
             .iter()
-            .map(|(execution, status, history)| RunView {
-                execution,
-                status: *status,
-                history: history.into(),
-            })
+            .map(|(execution, status, history)| RunView::new(execution, *status, history.into()))
             .collect();
         let mut found = Vec::new();
         check_chains(&views, &mut found);

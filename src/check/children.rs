@@ -124,8 +124,13 @@ fn outcome_initiated_id(attributes: &EventAttributes) -> Option<i64> {
 
 /// Holds every parent and child in `store` to the parent/child invariants.
 pub(crate) fn check_children(runs: &[RunView], found: &mut Vec<RunViolation>) {
+    // Only a child's start gives its parent something to answer for.
+    let is_parent = |run: &&RunView| run.has(EventType::ChildWorkflowExecutionStarted);
+    if !runs.iter().any(|run| is_parent(&run)) {
+        return;
+    }
     let index = Index::new(runs);
-    for parent in runs.iter() {
+    for parent in runs.iter().filter(is_parent) {
         check_parent(&index, parent, found);
     }
 }
@@ -278,8 +283,16 @@ fn check_close_policy(
 /// least once when its sender saw it confirmed. A target identifies the
 /// sender by the signal's identity `workflow <sender execution>`.
 pub(crate) fn check_external_signals(runs: &[RunView], found: &mut Vec<RunViolation>) {
+    // Only a run that initiated a signal is a sender.
+    let is_sender = |run: &&RunView| run.has(EventType::SignalExternalWorkflowExecutionInitiated);
+    if !runs.iter().any(|run| is_sender(&run)) {
+        return;
+    }
     let mut received: BTreeMap<(Rc<str>, &WorkflowId, &str), u64> = BTreeMap::new();
-    for run in runs.iter() {
+    for run in runs
+        .iter()
+        .filter(|r| r.has(EventType::WorkflowExecutionSignaled))
+    {
         for e in run.history() {
             if let EventAttributes::WorkflowExecutionSignaled {
                 signal_name,
@@ -299,7 +312,7 @@ pub(crate) fn check_external_signals(runs: &[RunView], found: &mut Vec<RunViolat
         }
     }
     let mut initiated: BTreeMap<(Rc<str>, &WorkflowId, &str), (u64, u64)> = BTreeMap::new();
-    for run in runs.iter() {
+    for run in runs.iter().filter(is_sender) {
         // The identity its signals carry, made on its first signal.
         let mut sender: Option<Rc<str>> = None;
         let mut names: BTreeMap<i64, (&WorkflowId, &str)> = BTreeMap::new();
@@ -448,11 +461,7 @@ mod tests {
     ) -> Vec<&'static str> {
         let views: Vec<RunView> = runs
             .iter()
-            .map(|(execution, status, history)| RunView {
-                execution,
-                status: *status,
-                history: history.into(),
-            })
+            .map(|(execution, status, history)| RunView::new(execution, *status, history.into()))
             .collect();
         let mut found = Vec::new();
         check_children(&views, &mut found);

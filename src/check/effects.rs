@@ -154,6 +154,13 @@ pub(crate) fn check_signals(
     workload: &Workload,
     found: &mut Vec<RunViolation>,
 ) {
+    // Nothing acknowledged and nothing recorded: nothing to compare.
+    let recorded_any = runs
+        .iter()
+        .any(|r| r.has(EventType::WorkflowExecutionSignaled));
+    if result.acknowledged_signals.is_empty() && !recorded_any {
+        return;
+    }
     let mut acknowledged: BTreeMap<(&str, &str), u64> = BTreeMap::new();
     for (id, name, _) in &result.acknowledged_signals {
         *acknowledged.entry((id.as_str(), name)).or_insert(0) += 1;
@@ -168,7 +175,10 @@ pub(crate) fn check_signals(
         }
     }
     let mut recorded: BTreeMap<(&str, &str), u64> = BTreeMap::new();
-    for run in runs {
+    for run in runs
+        .iter()
+        .filter(|r| r.has(EventType::WorkflowExecutionSignaled))
+    {
         for e in run.history() {
             if let EventAttributes::WorkflowExecutionSignaled { signal_name, .. } = &e.attributes {
                 *recorded

@@ -131,7 +131,8 @@ struct Checker<'h> {
     violations: Vec<Violation>,
 }
 
-fn is_workflow_task_event(event_type: T) -> bool {
+/// Whether events of `event_type` belong to a workflow task.
+pub(super) fn is_workflow_task_event(event_type: T) -> bool {
     matches!(
         event_type,
         T::WorkflowTaskScheduled
@@ -185,6 +186,8 @@ impl<'h> Checker<'h> {
         }
     }
 
+    /// Records a violation (out of line: histories are mostly sound).
+    #[cold]
     fn report(&mut self, invariant: &InvariantInfo, event: &Event, message: String) {
         self.violations.push(Violation {
             invariant: invariant.id,
@@ -195,6 +198,7 @@ impl<'h> Checker<'h> {
 
     /// The position of event `id` if it is earlier than `pos` and of type
     /// `expected`; reports a broken back-reference otherwise.
+    #[inline]
     fn refer(
         &mut self,
         pos: usize,
@@ -203,12 +207,21 @@ impl<'h> Checker<'h> {
         id: i64,
         expected: T,
     ) -> Option<usize> {
-        let found = self.position(id);
-        if let Some(p) = found {
+        if let Some(p) = self.position(id) {
             if p < pos && self.history[p].event_type() == expected {
                 return Some(p);
             }
         }
+        self.broken_reference(pos, event, field, id, expected);
+        None
+    }
+
+    /// Reports that `event.field` = `id` does not point to an earlier
+    /// event of type `expected` (out of line: histories are mostly sound).
+    #[cold]
+    #[inline(never)]
+    fn broken_reference(&mut self, pos: usize, event: &Event, field: &str, id: i64, expected: T) {
+        let found = self.position(id);
         let problem = match found {
             None => format!("there is no event {id}"),
             Some(p) if p >= pos => format!("event {id} is not earlier"),
@@ -220,7 +233,6 @@ impl<'h> Checker<'h> {
             expected.name()
         );
         self.report(&BACK_REFERENCES, event, message);
-        None
     }
 
     fn visit(&mut self, pos: usize, event: &Event) {
@@ -264,23 +276,41 @@ impl<'h> Checker<'h> {
         if is_workflow_task_event(event.event_type()) {
             self.buffered_since = None;
         }
-        let (floor, floor_event) = self.buffered_since.unwrap_or(self.clock);
-        if time < floor {
-            let message = if self.buffered_since.is_some() {
-                format!("time {time} of an event buffered during a workflow task is before event {floor_event} ({floor})")
-            } else {
-                format!("time {time} is before the time of event {floor_event} ({floor})")
-            };
-            self.report(&TIME_MONOTONIC, event, message);
-        }
-        if let Some(buffered) = &mut self.buffered_since {
-            *buffered = (time, event.event_id);
-        }
+        let now = (time, event.event_id);
         // After a violation the clock follows the offending event, so one
         // bad time is reported once, not for every event after it.
-        if time >= self.clock.0 || time < floor {
-            self.clock = (time, event.event_id);
+        match self.buffered_since {
+            None => {
+                if time < self.clock.0 {
+                    self.time_went_back(event, self.clock, false);
+                }
+                self.clock = now;
+            }
+            Some(floor) => {
+                let back = time < floor.0;
+                if back {
+                    self.time_went_back(event, floor, true);
+                }
+                self.buffered_since = Some(now);
+                if back || time >= self.clock.0 {
+                    self.clock = now;
+                }
+            }
         }
+    }
+
+    /// Reports that `event` is earlier than `floor` (the time and id of an
+    /// earlier event), `buffered` if it is a buffered event.
+    #[cold]
+    #[inline(never)]
+    fn time_went_back(&mut self, event: &Event, floor: (SimTime, i64), buffered: bool) {
+        let (time, (floor, floor_event)) = (event.event_time, floor);
+        let message = if buffered {
+            format!("time {time} of an event buffered during a workflow task is before event {floor_event} ({floor})")
+        } else {
+            format!("time {time} is before the time of event {floor_event} ({floor})")
+        };
+        self.report(&TIME_MONOTONIC, event, message);
     }
 
     /// The WorkflowTaskStarted of the task completed by event `completed`.

@@ -6,7 +6,9 @@
 //! commit costs O(new events) (plus a log-time set lookup per outcome), so a
 //! violation is reported at the step that caused it, with the simulated time.
 
-use super::history::{CLOSE_IS_LAST, IDS_CONTIGUOUS, SINGLE_OUTCOME, WORKFLOW_TASK_LIFECYCLE};
+use super::history::{
+    is_workflow_task_event, CLOSE_IS_LAST, IDS_CONTIGUOUS, SINGLE_OUTCOME, WORKFLOW_TASK_LIFECYCLE,
+};
 use super::run::RunViolation;
 use super::status::STATUS_MATCHES_CLOSE;
 use crate::model::{Event, EventAttributes as A, SimTime, TimeoutType};
@@ -131,23 +133,27 @@ fn check_new_events(progress: &mut RunProgress, history: &[Event]) -> Option<Fou
             let message = format!("event at position {} has id {id}", pos + 1);
             return Some((IDS_CONTIGUOUS.id, Some(id), message));
         }
-        let event_type = event.event_type();
         if let Some(closed) = progress.closed_by {
-            let message = format!("{} follows closing event {closed}", event_type.name());
+            let message = format!(
+                "{} follows closing event {closed}",
+                event.event_type().name()
+            );
             return Some((CLOSE_IS_LAST.id, Some(id), message));
         }
-        let closing = event_type.is_closing();
-        if closing {
+        let event_type = event.event_type();
+        if is_workflow_task_event(event_type) {
+            if let Some(message) = step_task(&mut progress.task, event) {
+                return Some((WORKFLOW_TASK_LIFECYCLE.id, Some(id), message));
+            }
+        } else if event_type.is_closing() {
             progress.closed_by = Some(id);
-        }
-        if let Some(message) = step_task(&mut progress.task, event, closing) {
-            return Some((WORKFLOW_TASK_LIFECYCLE.id, Some(id), message));
-        }
-        if let Some(key) = outcome_of(event) {
+            // A close ends any outstanding task (terminate or timeout).
+            progress.task = None;
+        } else if let Some(key) = outcome_of(event) {
             if !insert_sorted(&mut progress.finished, key) {
                 let message = format!(
                     "{} is a second outcome of the activity or timer begun by event {key}",
-                    event.event_type().name()
+                    event_type.name()
                 );
                 return Some((SINGLE_OUTCOME.id, Some(id), message));
             }
@@ -156,9 +162,9 @@ fn check_new_events(progress: &mut RunProgress, history: &[Event]) -> Option<Fou
     None
 }
 
-/// Advances the outstanding workflow task by one event (`closing`: it
-/// closes the run); a message if the event does not fit.
-fn step_task(task: &mut Option<(i64, i64)>, event: &Event, closing: bool) -> Option<String> {
+/// Advances the outstanding workflow task by one of its events; a message
+/// if the event does not fit.
+fn step_task(task: &mut Option<(i64, i64)>, event: &Event) -> Option<String> {
     match (&event.attributes, *task) {
         (A::WorkflowTaskScheduled { .. }, None) => *task = Some((event.event_id, 0)),
         (
@@ -213,8 +219,6 @@ fn step_task(task: &mut Option<(i64, i64)>, event: &Event, closing: bool) -> Opt
             let name = event.event_type().name();
             return Some(format!("{name} does not fit: {state}"));
         }
-        // A close ends any outstanding task (terminate or timeout).
-        _ if closing => *task = None,
         _ => {}
     }
     None

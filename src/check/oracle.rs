@@ -3,6 +3,7 @@
 //! non-retryable activity failure legitimately diverted are exempt.
 
 use super::run::RunViolation;
+use super::run_view::RunView;
 use super::InvariantInfo;
 use crate::model::*;
 use crate::scenario::Expectation;
@@ -24,12 +25,11 @@ pub const INJECTED_FATAL: &str = "InjectedFatal";
 /// Holds a closed run to its expected status and result.
 pub(crate) fn check_expectation(
     expect: &Expectation,
-    status: WorkflowExecutionStatus,
-    history: &[Event],
-    execution: &WorkflowExecution,
+    run: &RunView,
     found: &mut Vec<RunViolation>,
 ) {
-    if status.is_running() || diverted_by_injected_failure(history) {
+    let (status, history, execution) = (run.status(), run.history(), run.execution());
+    if status.is_running() || diverted_by_injected_failure(run) {
         return;
     }
     if let Some(want) = expect.status {
@@ -63,8 +63,12 @@ pub(crate) fn check_expectation(
 
 /// Whether an injected non-retryable activity failure reached the workflow,
 /// directly or through a child workflow's failure.
-fn diverted_by_injected_failure(history: &[Event]) -> bool {
-    history.iter().any(|e| match &e.attributes {
+fn diverted_by_injected_failure(run: &RunView) -> bool {
+    if !run.has(EventType::ActivityTaskFailed) && !run.has(EventType::ChildWorkflowExecutionFailed)
+    {
+        return false;
+    }
+    run.history().iter().any(|e| match &e.attributes {
         EventAttributes::ActivityTaskFailed { failure, .. }
         | EventAttributes::ChildWorkflowExecutionFailed { failure, .. } => {
             caused_by_injected_failure(failure)
