@@ -62,11 +62,16 @@ impl<K: Ord + Copy, T> StepQueue<K, T> {
                 // but one or two (a reply due in a millisecond, against
                 // timers and activities due later), so the search starts
                 // at the end, where they land.
-                let mut at = sorted.len();
+                let len = sorted.len();
+                let mut at = len;
                 while at > 0 && sorted[at - 1].key < entry.key {
                     at -= 1;
                 }
-                sorted.insert(at, entry);
+                if at == len {
+                    sorted.push(entry);
+                } else {
+                    sorted.insert(at, entry);
+                }
             }
             StepQueue::Sorted(sorted) => {
                 let mut heap: BinaryHeap<_> = sorted.drain(..).map(Reverse).collect();
