@@ -233,18 +233,19 @@ impl WorkerNode {
         cache_capacity: usize,
         sabotage: Option<Sabotage>,
     ) -> WorkerNode {
-        let identity: Rc<str> = node_name(2 + index).into();
-        let mut worker = WorkflowWorker::new(&identity, registry.clone(), cache_capacity);
+        let identity = numbered_text("worker-", index.into());
+        let mut worker = WorkflowWorker::new(identity.clone(), registry.clone(), cache_capacity);
         worker.set_sabotage(sabotage);
-        let mut pollers = Vec::new();
+        let mut pollers = Vec::with_capacity(2 * queues.len() + 1);
         for q in queues {
+            let queue = TaskQueue::new(q);
             pollers.push(Poller {
                 kind: PollerKind::Workflow,
-                queue: TaskQueue::new(q),
+                queue: queue.clone(),
             });
             pollers.push(Poller {
                 kind: PollerKind::Activity,
-                queue: TaskQueue::new(q),
+                queue,
             });
         }
         pollers.push(Poller {
@@ -917,8 +918,11 @@ impl<'s> World<'s> {
             return;
         }
         node.up = true;
-        node.worker =
-            WorkflowWorker::new(&node.identity, node.registry.clone(), node.cache_capacity);
+        node.worker = WorkflowWorker::new(
+            node.identity.clone(),
+            node.registry.clone(),
+            node.cache_capacity,
+        );
         node.worker.set_sabotage(node.sabotage);
         let incarnation = node.incarnation;
         self.stats.worker_restarts += 1;
