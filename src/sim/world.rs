@@ -21,7 +21,6 @@ use crate::service::api::*;
 use crate::service::{Service, ServiceConfig, Store};
 use crate::worker::{execute_activity, ActivityOutcome, WorkflowWorker};
 use crate::workflow::Registry;
-use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
@@ -308,7 +307,7 @@ pub struct World<'s> {
     deadline: SimTime,
     activity_attempts: u64,
     out: Vec<(CallId, Response)>,
-    observer: Option<Rc<RefCell<dyn CommitObserver>>>,
+    observer: Option<&'s mut dyn CommitObserver>,
 }
 
 impl<'s> World<'s> {
@@ -435,7 +434,7 @@ impl<'s> World<'s> {
 
     /// Has `observer` see every run the Service commits, right after the
     /// step that committed it.
-    pub fn set_observer(&mut self, observer: Rc<RefCell<dyn CommitObserver>>) {
+    pub fn set_observer(&mut self, observer: &'s mut dyn CommitObserver) {
         self.observer = Some(observer);
     }
 
@@ -446,9 +445,8 @@ impl<'s> World<'s> {
         let Some(service) = self.service.as_mut() else {
             return;
         };
-        match &self.observer {
+        match self.observer.as_deref_mut() {
             Some(observer) => {
-                let mut observer = observer.borrow_mut();
                 service.for_recent_commits(|run| observer.committed(now, step, run));
             }
             None => service.for_recent_commits(|_| {}),
