@@ -397,37 +397,41 @@ impl<'s> World<'s> {
             ..ServiceConfig::default()
         };
         // Boxed: the world is large, and a box moves as one pointer from
-        // here through `run` to `finish`.
-        let mut world = Box::new(World {
-            scenario,
-            seed,
-            profile,
-            sched: Scheduler::new(seed),
-            net: Network::new(seed, 2 + worker_count),
-            faults,
-            planned_faults,
-            service: Some(Service::new(service_config.clone())),
-            service_config,
-            crashed_store: None,
-            crash_after_commit: None,
-            service_wake_at: None,
-            workers,
-            calls: OpenCalls::default(),
-            namespace: Namespace::default(),
-            next_call: 0,
-            workload,
-            pending_ops: workload_len,
-            next_op: 0,
-            acknowledged_signals: Vec::new(),
-            activity_rng: Rng::new(seed, Purpose::Activities),
-            trace: Trace::new(options.keep_trace),
-            stats: RunStats::default(),
-            heal_at,
-            deadline,
-            activity_attempts: 0,
-            out: Vec::new(),
-            observer: None,
-        });
+        // here through `run` to `finish`. Allocated first and written in
+        // place, not built on the stack and copied.
+        let mut world = Box::write(
+            Box::new_uninit(),
+            World {
+                scenario,
+                seed,
+                profile,
+                sched: Scheduler::new(seed),
+                net: Network::new(seed, 2 + worker_count),
+                faults,
+                planned_faults,
+                service: Some(Service::new(service_config.clone())),
+                service_config,
+                crashed_store: None,
+                crash_after_commit: None,
+                service_wake_at: None,
+                workers,
+                calls: OpenCalls::default(),
+                namespace: Namespace::default(),
+                next_call: 0,
+                workload,
+                pending_ops: workload_len,
+                next_op: 0,
+                acknowledged_signals: Vec::new(),
+                activity_rng: Rng::new(seed, Purpose::Activities),
+                trace: Trace::new(options.keep_trace),
+                stats: RunStats::default(),
+                heal_at,
+                deadline,
+                activity_attempts: 0,
+                out: Vec::new(),
+                observer: None,
+            },
+        );
         world.schedule_start();
         Ok(world)
     }
