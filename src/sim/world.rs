@@ -500,10 +500,12 @@ impl<'s> World<'s> {
 
     fn finish(mut self: Box<Self>) -> RunResult {
         let end_time = self.sched.now().min(self.deadline);
-        let store = match (self.service.take(), self.crashed_store.take()) {
-            (Some(service), _) => service.into_store(),
-            (None, Some(store)) => store,
-            (None, None) => unreachable!("the store exists whether the service is up or down"),
+        let store = match self.service.as_mut() {
+            Some(service) => service.take_store(),
+            None => self
+                .crashed_store
+                .take()
+                .expect("the store exists whether the service is up or down"),
         };
         for run in store.runs() {
             for e in run.event_headers() {
