@@ -99,9 +99,16 @@ name_type!(
     TimerId
 );
 
+thread_local! {
+    /// The `default` namespace, made once per thread and shared.
+    static DEFAULT_NAMESPACE: Namespace = Namespace::new("default");
+}
+
+/// `default`, shared (every world and every workflow context names it;
+/// a clone, not an allocation each).
 impl Default for Namespace {
     fn default() -> Self {
-        Namespace::new("default")
+        DEFAULT_NAMESPACE.with(Namespace::clone)
     }
 }
 
