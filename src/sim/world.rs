@@ -520,13 +520,13 @@ impl<'s> World<'s> {
                 .expect("the store exists whether the service is up or down"),
         };
         for run in store.runs() {
-            for e in run.event_headers() {
+            run.for_each_event_header(|e| {
                 self.trace.fold(
                     e.event_id as u64
                         ^ ((e.event_type as u64) << 32)
                         ^ e.event_time.as_nanos().rotate_left(7),
-                );
-            }
+                )
+            });
         }
         self.stats.messages = self.net.messages_sent();
         RunResult {
