@@ -136,7 +136,8 @@ pub struct Service {
 }
 
 impl Service {
-    /// A Service with an empty Store.
+    /// A Service with an empty Store (inline: built where its owner keeps it).
+    #[inline]
     pub fn new(config: ServiceConfig) -> Service {
         Service {
             store: Store::with_capacity(config.expected_runs),
