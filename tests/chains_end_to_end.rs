@@ -156,7 +156,10 @@ fn cron_runs_start_at_each_slot_until_the_execution_timeout() {
     let first_tasks: Vec<u64> = runs
         .iter()
         .map(|r| {
-            r.event_headers()
+            let mut headers = Vec::new();
+            r.for_each_event_header(|e| headers.push(e));
+            headers
+                .into_iter()
                 .find(|e| e.event_type == EventType::WorkflowTaskScheduled)
                 .expect("each run gets its first task")
                 .event_time

@@ -4,7 +4,6 @@
 //! `scenario::runner::run`, judged by every checker, and its histories read
 //! back from the Store the run left behind.
 
-use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::rc::Rc;
@@ -402,15 +401,14 @@ fn workflows_started_before_a_service_crash_finish_after_it_with_no_event_lost_o
     for after_commit in [false, true] {
         let mut opts = options(1);
         opts.fault_schedule = Some(crash_service_at(30_050, after_commit));
+        let mut observer = CommittedHistories::default();
         let mut world = World::new(&scenario, &registry, &opts).expect("world");
-        let observer = Rc::new(RefCell::new(CommittedHistories::default()));
-        world.set_observer(observer.clone());
+        world.set_observer(&mut observer);
         let result = world.run();
         assert_eq!(result.stats.service_restarts, 1);
         assert_eq!(result.fault_counts.get("service_crash"), Some(&1));
         let violations = tempest::check::check_run(&scenario, &result, &registry);
         assert!(violations.is_empty(), "{violations:?}");
-        let observer = observer.borrow();
         for prefix in ["sleeper", "pair"] {
             let crashed = result
                 .store

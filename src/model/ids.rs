@@ -99,9 +99,16 @@ name_type!(
     TimerId
 );
 
+thread_local! {
+    /// The `default` namespace, made once per thread and shared.
+    static DEFAULT_NAMESPACE: Namespace = Namespace::new("default");
+}
+
+/// `default`, shared (every world and every workflow context names it;
+/// a clone, not an allocation each).
 impl Default for Namespace {
     fn default() -> Self {
-        Namespace::new("default")
+        DEFAULT_NAMESPACE.with(Namespace::clone)
     }
 }
 
@@ -169,6 +176,22 @@ pub fn numbered_text(prefix: &str, n: u64) -> Rc<str> {
     Rc::from(unsafe { std::str::from_utf8_unchecked(&text[..len]) })
 }
 
+/// The concatenation of `parts` as a shared string: one allocation (the
+/// shared string's) when it is at most 64 bytes long, a second beyond.
+pub fn joined_text(parts: &[&str]) -> Rc<str> {
+    let mut text = [0u8; 64];
+    let mut len = 0;
+    for part in parts {
+        let Some(slot) = text.get_mut(len..len + part.len()) else {
+            return Rc::from(parts.concat());
+        };
+        slot.copy_from_slice(part.as_bytes());
+        len += part.len();
+    }
+    // SAFETY: a concatenation of `str`s is UTF-8.
+    Rc::from(unsafe { std::str::from_utf8_unchecked(&text[..len]) })
+}
+
 /// The ASCII decimal digits of `n`, written into the end of `buffer`.
 pub fn decimal_digits(n: u64, buffer: &mut [u8; 20]) -> &[u8] {
     let mut rest = n;
@@ -217,6 +240,16 @@ mod tests {
             assert_eq!(decimal_text(n, &mut [0; 20]), n.to_string());
             assert_eq!(&*numbered_text("poll-", n), format!("poll-{n}"));
         }
+    }
+
+    #[test]
+    fn joined_text_is_the_concatenation_short_or_long() {
+        assert_eq!(&*joined_text(&[]), "");
+        assert_eq!(&*joined_text(&["worker-0", "-sticky"]), "worker-0-sticky");
+        let long = "é".repeat(40);
+        assert_eq!(&*joined_text(&[&long, "-", "7"]), format!("{long}-7"));
+        let exact = "x".repeat(64);
+        assert_eq!(&*joined_text(&[&exact[..60], &exact[60..]]), exact);
     }
 
     proptest::proptest! {

@@ -9,7 +9,6 @@ use crate::model::*;
 use crate::sim::{RunOptions, RunResult, World};
 use crate::workflow::Registry;
 use serde_json::json;
-use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
@@ -35,11 +34,11 @@ pub fn run(
     registry: &Rc<Registry>,
     options: &RunOptions,
 ) -> Result<Outcome, String> {
+    let mut online = OnlineChecker::new();
     let mut world = World::new(scenario, registry, options)?;
-    let online = Rc::new(RefCell::new(OnlineChecker::new()));
-    world.set_observer(online.clone());
+    world.set_observer(&mut online);
     let result = world.run();
-    let first_caught = online.borrow().first_violation().cloned();
+    let first_caught = online.first_violation().cloned();
     let mut violations = check_run(scenario, &result, registry);
     if let Some(caught) = &first_caught {
         let v = &caught.violation;

@@ -101,17 +101,13 @@ impl RunRecord {
             StoredHistory::Compact(compact) => Cow::Owned(compact.decode()),
         }
     }
-    /// The id, type and time of every event (without decoding a compact
-    /// history).
-    pub fn event_headers(&self) -> impl Iterator<Item = EventHeader> + '_ {
-        let (events, compact) = match &self.history {
-            StoredHistory::Events(events) => (Some(events.iter().map(EventHeader::from)), None),
-            StoredHistory::Compact(compact) => (None, Some(compact.headers())),
-        };
-        events
-            .into_iter()
-            .flatten()
-            .chain(compact.into_iter().flatten())
+    /// Calls `f` on the id, type and time of every event, in order
+    /// (without decoding a compact history).
+    pub fn for_each_event_header(&self, f: impl FnMut(EventHeader)) {
+        match &self.history {
+            StoredHistory::Events(events) => events.iter().map(EventHeader::from).for_each(f),
+            StoredHistory::Compact(compact) => compact.headers().for_each(f),
+        }
     }
     /// How many events the history has (without decoding it).
     pub fn history_len(&self) -> usize {

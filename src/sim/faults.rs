@@ -421,12 +421,19 @@ impl FaultSource {
         now >= self.heal_at
     }
 
-    /// The fate of message number `message`, sent at `now`.
+    /// The fate of message number `message`, sent at `now`. Inline: once
+    /// healed (a run without faults is healed from the start), it answers
+    /// at the call, for every message.
+    #[inline]
     pub fn message_fate(&mut self, now: SimTime, message: u64) -> MessageFate {
-        let mut fate = MessageFate::default();
         if self.healed(now) {
-            return fate;
+            return MessageFate::default();
         }
+        self.message_fate_before_heal(now, message)
+    }
+
+    fn message_fate_before_heal(&mut self, now: SimTime, message: u64) -> MessageFate {
+        let mut fate = MessageFate::default();
         let realised = &mut self.realised;
         let mut befall = |fault: Fault| {
             match fault {
@@ -466,11 +473,17 @@ impl FaultSource {
         fate
     }
 
-    /// The fault (if any) for activity attempt number `attempt`.
+    /// The fault (if any) for activity attempt number `attempt` (inline
+    /// for the same reason as [`FaultSource::message_fate`]).
+    #[inline]
     pub fn activity_fault(&mut self, now: SimTime, attempt: u64) -> Option<ActivityFault> {
         if self.healed(now) {
             return None;
         }
+        self.activity_fault_before_heal(now, attempt)
+    }
+
+    fn activity_fault_before_heal(&mut self, now: SimTime, attempt: u64) -> Option<ActivityFault> {
         let kind = match &mut self.mode {
             Mode::Drawn {
                 profile, behaviour, ..
@@ -498,11 +511,14 @@ impl FaultSource {
         Some(kind)
     }
 
-    /// Whether the workflow code of workflow task number `task` panics.
+    /// Whether the workflow code of workflow task number `task` panics
+    /// (inline for the same reason as [`FaultSource::message_fate`]).
+    #[inline]
     pub fn workflow_panics(&mut self, now: SimTime, task: u64) -> bool {
-        if self.healed(now) {
-            return false;
-        }
+        !self.healed(now) && self.workflow_panics_before_heal(now, task)
+    }
+
+    fn workflow_panics_before_heal(&mut self, now: SimTime, task: u64) -> bool {
         let panics = match &mut self.mode {
             Mode::Drawn {
                 profile, behaviour, ..

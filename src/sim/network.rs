@@ -43,6 +43,9 @@ pub struct Network {
     latency: Rng,
     min_latency_us: u64,
     max_latency_us: u64,
+    nodes: u32,
+    /// Per node, until when it is cut off; empty until the first
+    /// partition (most runs have none).
     cut_until: Vec<SimTime>,
     sent: u64,
 }
@@ -54,7 +57,8 @@ impl Network {
             latency: Rng::new(seed, Purpose::Network),
             min_latency_us: 500,
             max_latency_us: 5_000,
-            cut_until: vec![SimTime::ZERO; nodes as usize],
+            nodes,
+            cut_until: Vec::new(),
             sent: 0,
         }
     }
@@ -77,6 +81,9 @@ impl Network {
 
     /// Cuts `node` off from every other node until `until`.
     pub fn partition(&mut self, node: NodeId, until: SimTime) {
+        if self.cut_until.is_empty() {
+            self.cut_until = vec![SimTime::ZERO; self.nodes as usize];
+        }
         let slot = &mut self.cut_until[node as usize];
         *slot = (*slot).max(until);
     }
@@ -88,7 +95,8 @@ impl Network {
 
     /// Whether a message between `a` and `b` can pass at `now`.
     pub fn connected(&self, now: SimTime, a: NodeId, b: NodeId) -> bool {
-        self.cut_until[a as usize] <= now && self.cut_until[b as usize] <= now
+        self.cut_until.is_empty()
+            || (self.cut_until[a as usize] <= now && self.cut_until[b as usize] <= now)
     }
 }
 

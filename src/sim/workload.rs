@@ -78,14 +78,6 @@ impl Workload {
     pub fn new(scenario: &Scenario) -> Workload {
         let mut executions = Vec::with_capacity(scenario.execution_count() as usize);
         let mut ops = Vec::with_capacity(scenario.execution_count() as usize);
-        // Room for the longest prefix and number, so it never grows.
-        let longest_prefix = scenario
-            .workflows
-            .iter()
-            .map(|g| g.id_prefix.as_deref().unwrap_or(&g.workflow_type).len())
-            .max()
-            .unwrap_or(0);
-        let mut id_text = String::with_capacity(longest_prefix + 21);
         for (gi, g) in scenario.workflows.iter().enumerate() {
             let prefix = g.id_prefix.as_deref().unwrap_or(&g.workflow_type);
             let signal_names: Vec<Rc<str>> = g
@@ -102,7 +94,7 @@ impl Workload {
                 let execution = executions.len() as u32;
                 executions.push(PlannedExecution {
                     group: gi,
-                    workflow_id: numbered_id(&mut id_text, prefix, n + 1),
+                    workflow_id: numbered_id(prefix, n + 1),
                     run_id: None,
                 });
                 let start = SimTime::START + g.start_at + spread(g.start_spread, n, g.count);
@@ -147,14 +139,11 @@ impl Workload {
 }
 
 /// `prefix-number`, written without the formatting machinery (a world of
-/// a million executions makes a million of them) in `text`, a buffer kept
-/// across calls.
-fn numbered_id(text: &mut String, prefix: &str, number: u32) -> WorkflowId {
-    text.clear();
-    text.push_str(prefix);
-    text.push('-');
-    text.push_str(decimal_text(number.into(), &mut [0; 20]));
-    WorkflowId::new(text.as_str())
+/// a million executions makes a million of them).
+fn numbered_id(prefix: &str, number: u32) -> WorkflowId {
+    let mut digits = [0; 20];
+    let number = decimal_text(number.into(), &mut digits);
+    WorkflowId(joined_text(&[prefix, "-", number]))
 }
 
 fn spread(window: Duration, k: u32, count: u32) -> Duration {

@@ -33,10 +33,15 @@ impl std::fmt::Debug for WorkflowWorker {
 
 impl WorkflowWorker {
     /// A worker named `identity` keeping up to `cache_capacity` runs cached.
-    pub fn new(identity: &str, registry: Rc<Registry>, cache_capacity: usize) -> WorkflowWorker {
+    pub fn new(
+        identity: impl Into<Rc<str>>,
+        registry: Rc<Registry>,
+        cache_capacity: usize,
+    ) -> WorkflowWorker {
+        let identity = identity.into();
         WorkflowWorker {
-            identity: identity.into(),
-            sticky_queue: TaskQueue::from(sticky_queue_name(identity)),
+            sticky_queue: TaskQueue(joined_text(&[&identity, "-sticky"])),
+            identity,
             registry,
             cache: RunCache::new(cache_capacity),
             replays: 0,
@@ -171,15 +176,6 @@ impl WorkflowWorker {
         }
         Ok(run)
     }
-}
-
-/// `<identity>-sticky`, built in one allocation.
-fn sticky_queue_name(identity: &str) -> String {
-    const SUFFIX: &str = "-sticky";
-    let mut name = String::with_capacity(identity.len() + SUFFIX.len());
-    name.push_str(identity);
-    name.push_str(SUFFIX);
-    name
 }
 
 /// Why a workflow task could not be completed.
