@@ -12,7 +12,7 @@ use super::machines::*;
 use super::replay::ReplayError;
 use crate::model::*;
 use crate::workflow::core::{
-    CodeRequest, RunCore, WorkflowInfo, SIDE_EFFECT_DATA, SIDE_EFFECT_MARKER, SIDE_EFFECT_SEQ,
+    CodeRequest, RunCore, RunIdentity, SIDE_EFFECT_DATA, SIDE_EFFECT_MARKER, SIDE_EFFECT_SEQ,
 };
 use crate::workflow::registry::WorkflowFuture;
 use crate::workflow::seq_map::SeqMap;
@@ -147,22 +147,31 @@ impl RunInstance {
                 first.event_id
             )));
         }
-        let info = WorkflowInfo {
-            workflow_id: execution.map_or_else(|| WorkflowId::new(""), |e| e.workflow_id.clone()),
-            run_id: execution
-                .map_or_else(|| original_execution_run_id.clone(), |e| e.run_id.clone()),
-            workflow_type: workflow_type.clone(),
-            task_queue: task_queue.clone(),
+        let bare_workflow_id;
+        let identity = RunIdentity {
+            workflow_id: match execution {
+                Some(execution) => &execution.workflow_id,
+                None => {
+                    bare_workflow_id = WorkflowId::new("");
+                    &bare_workflow_id
+                }
+            },
+            run_id: execution.map_or(original_execution_run_id, |e| &e.run_id),
+            workflow_type,
+            task_queue,
             attempt: *attempt,
-            first_execution_run_id: first_execution_run_id.clone(),
+            first_execution_run_id,
+            random_seed_run: original_execution_run_id,
         };
-        let random_seed_run = original_execution_run_id.clone();
         let core = match &recycled {
             Some(instance) => {
-                instance.core.borrow_mut().restart(info, random_seed_run);
+                instance.core.borrow_mut().restart(&identity);
                 instance.core.clone()
             }
-            None => Rc::new(RefCell::new(RunCore::new(info, random_seed_run))),
+            None => Rc::new(RefCell::new(RunCore::new(
+                identity.info(),
+                original_execution_run_id.clone(),
+            ))),
         };
         let ctx = WfContext::new(core.clone());
         let future = super::panics::catch_user_panic(|| {
