@@ -497,8 +497,11 @@ impl RunInstance {
             if let (true, Some(result)) = (finished, &self.result) {
                 self.future = None;
                 let machine = Machine::Close(CloseMachine::new(result));
-                let command = self.to_send(|| closing_command(result));
-                self.add_command(machine, command);
+                let command = self.answering.then(|| closing_command(result));
+                self.add_command(machine);
+                if let Some(command) = command {
+                    self.send(command);
+                }
                 return Ok(());
             }
             if !had_requests && self.core.borrow().progress == progress_before {
@@ -528,26 +531,25 @@ impl RunInstance {
         true
     }
 
-    /// Adds the machine of a command the code produced, and the command
-    /// if the task is being answered (`None` otherwise); the command awaits
-    /// its event.
-    fn add_command(&mut self, machine: Machine, command: Option<Command>) -> usize {
+    /// Adds the machine of a command the code produced; the command
+    /// awaits its event. The command itself is sent (see [`Self::send`])
+    /// only if the task is being answered.
+    fn add_command(&mut self, machine: Machine) -> usize {
         let id = self.add_machine(machine);
         self.unmatched.push_back(id);
-        if let Some(command) = command {
-            if self.outgoing.capacity() == 0 {
-                // Room for one, not `Vec`'s first four: a task is mostly
-                // answered with one command, and the buffer is sent with it.
-                self.outgoing.reserve_exact(1);
-            }
-            self.outgoing.push(command);
-        }
         id
     }
 
-    /// `command()` if the task is being answered: only then is it sent.
-    fn to_send(&self, command: impl FnOnce() -> Command) -> Option<Command> {
-        self.answering.then(command)
+    /// Sends a command of the task being answered (a replayed task sends
+    /// none: its command events are recorded), built where it is stored.
+    #[inline]
+    fn send(&mut self, command: Command) {
+        if self.outgoing.capacity() == 0 {
+            // Room for one, not `Vec`'s first four: a task is mostly
+            // answered with one command, and the buffer is sent with it.
+            self.outgoing.reserve_exact(1);
+        }
+        self.outgoing.push(command);
     }
 
     fn add_machine(&mut self, machine: Machine) -> usize {
@@ -559,10 +561,11 @@ impl RunInstance {
     fn handle_request(&mut self, request: CodeRequest) {
         match request {
             CodeRequest::ScheduleActivity { seq, options } => {
-                let machine = Machine::Activity(ActivityMachine::new(seq, &options));
-                let command = self.to_send(|| Command::ScheduleActivityTask(options));
-                let id = self.add_command(machine, command);
+                let id = self.add_command(Machine::Activity(ActivityMachine::new(seq, &options)));
                 self.activity_machines.insert(seq, id);
+                if self.answering {
+                    self.send(Command::ScheduleActivityTask(options));
+                }
             }
             CodeRequest::StartTimer {
                 seq,
@@ -570,8 +573,11 @@ impl RunInstance {
                 duration,
             } => {
                 let (machine, command) = TimerMachine::new(seq, timer_id, duration);
-                let id = self.add_command(Machine::Timer(machine), self.to_send(|| command));
+                let id = self.add_command(Machine::Timer(machine));
                 self.timer_machines.insert(seq, id);
+                if self.answering {
+                    self.send(command);
+                }
             }
             CodeRequest::CancelActivity { seq } => {
                 let Some(&id) = self.activity_machines.get(seq) else {
@@ -597,26 +603,32 @@ impl RunInstance {
                 marker_name,
                 details,
             } => {
-                let machine = Machine::Marker(MarkerMachine::new(marker_name.clone()));
-                let command = self.to_send(|| Command::RecordMarker {
-                    marker_name,
-                    details,
-                    failure: None,
-                });
-                self.add_command(machine, command);
+                self.add_command(Machine::Marker(MarkerMachine::new(marker_name.clone())));
+                if self.answering {
+                    self.send(Command::RecordMarker {
+                        marker_name,
+                        details,
+                        failure: None,
+                    });
+                }
             }
             CodeRequest::StartChild { seq, options } => {
-                let machine = Machine::Child(ChildMachine::new(seq, &options));
-                let command = self.to_send(|| Command::StartChildWorkflowExecution(options));
-                self.add_command(machine, command);
+                self.add_command(Machine::Child(ChildMachine::new(seq, &options)));
+                if self.answering {
+                    self.send(Command::StartChildWorkflowExecution(options));
+                }
             }
             CodeRequest::External { seq, command } => {
-                let machine = ExternalMachine::new(seq, &command);
-                self.add_command(Machine::External(machine), self.to_send(|| command));
+                self.add_command(Machine::External(ExternalMachine::new(seq, &command)));
+                if self.answering {
+                    self.send(command);
+                }
             }
             CodeRequest::UpsertMemo(upserted_memo) => {
-                let command = self.to_send(|| Command::ModifyWorkflowProperties { upserted_memo });
-                self.add_command(Machine::Properties(PropertiesMachine::new()), command);
+                self.add_command(Machine::Properties(PropertiesMachine::new()));
+                if self.answering {
+                    self.send(Command::ModifyWorkflowProperties { upserted_memo });
+                }
             }
         }
     }
