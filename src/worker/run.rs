@@ -523,7 +523,9 @@ impl RunInstance {
             }
             std::mem::take(&mut core.requests)
         };
-        for request in requests.drain(..) {
+        // Reversed and popped, in the order asked: no `Drain` made and dropped.
+        requests.reverse();
+        while let Some(request) = requests.pop() {
             self.handle_request(request);
         }
         // Only workflow code queues requests, and it does not run here.
