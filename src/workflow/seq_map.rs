@@ -46,7 +46,10 @@ impl<V> SeqMap<V> {
 
     /// Removes every value, keeping the allocation.
     pub(crate) fn clear(&mut self) {
-        self.slots.clear();
+        // Clearing an empty `Vec` of values with drop glue still calls it.
+        if !self.slots.is_empty() {
+            self.slots.clear();
+        }
     }
 
     /// Removes and returns the value of `seq`, if any.
