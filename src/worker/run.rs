@@ -497,11 +497,10 @@ impl RunInstance {
             if let (true, Some(result)) = (finished, &self.result) {
                 self.future = None;
                 let machine = Machine::Close(CloseMachine::new(result));
-                let command = self.answering.then(|| closing_command(result));
-                self.add_command(machine);
-                if let Some(command) = command {
-                    self.send(command);
+                if self.answering {
+                    self.send(closing_command(result));
                 }
+                self.add_command(machine);
                 return Ok(());
             }
             if !had_requests && self.core.borrow().progress == progress_before {
