@@ -6,7 +6,7 @@
 use super::run::RunViolation;
 use super::InvariantInfo;
 use crate::model::*;
-use crate::worker::{replay_execution, ReplayError};
+use crate::worker::{replay_execution, replay_execution_with, ReplayError};
 use crate::workflow::{Registry, WfResult};
 
 /// Replay reproduces the recorded commands.
@@ -29,12 +29,13 @@ pub(crate) fn check_replay(
 ) {
     let closing = history.last().filter(|e| e.event_type().is_closing());
     for cut in cuts(execution, history) {
-        match replay_execution(registry, execution, &history[..cut]) {
-            Ok(outcome) => {
-                if cut == history.len() {
-                    check_replayed_result(execution, closing, outcome.result, found);
-                }
+        let replayed = replay_execution_with(registry, execution, &history[..cut], |result| {
+            if cut == history.len() {
+                check_replayed_result(execution, closing, result, found);
             }
+        });
+        match replayed {
+            Ok(()) => {}
             // Code that panics on replay panicked when the history was made too.
             Err(ReplayError::WorkflowPanicked(_)) => return,
             Err(e) => {
@@ -107,7 +108,7 @@ pub(crate) fn first_mismatch(
 fn check_replayed_result(
     execution: &WorkflowExecution,
     closing: Option<&Event>,
-    replayed: Option<WfResult>,
+    replayed: Option<&WfResult>,
     found: &mut Vec<RunViolation>,
 ) {
     let Some(Event {
@@ -119,7 +120,7 @@ fn check_replayed_result(
         return;
     };
     match replayed {
-        Some(Ok(value)) if value == *result => {}
+        Some(Ok(value)) if value == result => {}
         other => found.push(RunViolation::new(
             SAME_RESULT.id,
             Some(execution),

@@ -72,18 +72,43 @@ pub fn replay_execution(
     replay_run(registry, Some(execution), history)
 }
 
+/// [`replay_execution`] for a check that only reads what the code
+/// returned: `read` sees it in the replayed run, so nothing is cloned or
+/// moved out (the commands of a final task still to be answered are
+/// dropped unread).
+pub(crate) fn replay_execution_with<T>(
+    registry: &Registry,
+    execution: &WorkflowExecution,
+    history: &[Event],
+    read: impl FnOnce(Option<&WfResult>) -> T,
+) -> Result<T, ReplayError> {
+    let (run, _) = replayed(registry, Some(execution), history)?;
+    Ok(read(run.result()))
+}
+
 fn replay_run(
     registry: &Registry,
     execution: Option<&WorkflowExecution>,
     history: &[Event],
 ) -> Result<ReplayOutcome, ReplayError> {
+    let (run, commands) = replayed(registry, execution, history)?;
+    Ok(ReplayOutcome {
+        commands: commands.unwrap_or_default(),
+        result: run.result().cloned(),
+    })
+}
+
+/// The run replayed through `history` from event 1, with the commands of
+/// its final task if that is still to be answered.
+fn replayed(
+    registry: &Registry,
+    execution: Option<&WorkflowExecution>,
+    history: &[Event],
+) -> Result<(Run, Option<Vec<Command>>), ReplayError> {
     let first = history
         .first()
         .ok_or_else(|| ReplayError::MalformedHistory("the history is empty".to_owned()))?;
     let mut run = Run::new(registry, first, execution)?;
-    let commands = run.feed(history)?.unwrap_or_default();
-    Ok(ReplayOutcome {
-        commands,
-        result: run.result().cloned(),
-    })
+    let commands = run.feed(history)?;
+    Ok((run, commands))
 }

@@ -12,7 +12,7 @@ use super::machines::*;
 use super::replay::ReplayError;
 use crate::model::*;
 use crate::workflow::core::{
-    CodeRequest, RunCore, WorkflowInfo, SIDE_EFFECT_DATA, SIDE_EFFECT_MARKER, SIDE_EFFECT_SEQ,
+    CodeRequest, RunCore, RunIdentity, SIDE_EFFECT_DATA, SIDE_EFFECT_MARKER, SIDE_EFFECT_SEQ,
 };
 use crate::workflow::registry::WorkflowFuture;
 use crate::workflow::seq_map::SeqMap;
@@ -147,22 +147,31 @@ impl RunInstance {
                 first.event_id
             )));
         }
-        let info = WorkflowInfo {
-            workflow_id: execution.map_or_else(|| WorkflowId::new(""), |e| e.workflow_id.clone()),
-            run_id: execution
-                .map_or_else(|| original_execution_run_id.clone(), |e| e.run_id.clone()),
-            workflow_type: workflow_type.clone(),
-            task_queue: task_queue.clone(),
+        let bare_workflow_id;
+        let identity = RunIdentity {
+            workflow_id: match execution {
+                Some(execution) => &execution.workflow_id,
+                None => {
+                    bare_workflow_id = WorkflowId::new("");
+                    &bare_workflow_id
+                }
+            },
+            run_id: execution.map_or(original_execution_run_id, |e| &e.run_id),
+            workflow_type,
+            task_queue,
             attempt: *attempt,
-            first_execution_run_id: first_execution_run_id.clone(),
+            first_execution_run_id,
+            random_seed_run: original_execution_run_id,
         };
-        let random_seed_run = original_execution_run_id.clone();
         let core = match &recycled {
             Some(instance) => {
-                instance.core.borrow_mut().restart(info, random_seed_run);
+                instance.core.borrow_mut().restart(&identity);
                 instance.core.clone()
             }
-            None => Rc::new(RefCell::new(RunCore::new(info, random_seed_run))),
+            None => Rc::new(RefCell::new(RunCore::new(
+                identity.info(),
+                original_execution_run_id.clone(),
+            ))),
         };
         let ctx = WfContext::new(core.clone());
         let future = super::panics::catch_user_panic(|| {
@@ -488,8 +497,10 @@ impl RunInstance {
             if let (true, Some(result)) = (finished, &self.result) {
                 self.future = None;
                 let machine = Machine::Close(CloseMachine::new(result));
-                let command = self.to_send(|| closing_command(result));
-                self.add_command(machine, command);
+                if self.answering {
+                    self.send(closing_command(result));
+                }
+                self.add_command(machine);
                 return Ok(());
             }
             if !had_requests && self.core.borrow().progress == progress_before {
@@ -511,7 +522,9 @@ impl RunInstance {
             }
             std::mem::take(&mut core.requests)
         };
-        for request in requests.drain(..) {
+        // Reversed and popped, in the order asked: no `Drain` made and dropped.
+        requests.reverse();
+        while let Some(request) = requests.pop() {
             self.handle_request(request);
         }
         // Only workflow code queues requests, and it does not run here.
@@ -519,26 +532,25 @@ impl RunInstance {
         true
     }
 
-    /// Adds the machine of a command the code produced, and the command
-    /// if the task is being answered (`None` otherwise); the command awaits
-    /// its event.
-    fn add_command(&mut self, machine: Machine, command: Option<Command>) -> usize {
+    /// Adds the machine of a command the code produced; the command
+    /// awaits its event. The command itself is sent (see [`Self::send`])
+    /// only if the task is being answered.
+    fn add_command(&mut self, machine: Machine) -> usize {
         let id = self.add_machine(machine);
         self.unmatched.push_back(id);
-        if let Some(command) = command {
-            if self.outgoing.capacity() == 0 {
-                // Room for one, not `Vec`'s first four: a task is mostly
-                // answered with one command, and the buffer is sent with it.
-                self.outgoing.reserve_exact(1);
-            }
-            self.outgoing.push(command);
-        }
         id
     }
 
-    /// `command()` if the task is being answered: only then is it sent.
-    fn to_send(&self, command: impl FnOnce() -> Command) -> Option<Command> {
-        self.answering.then(command)
+    /// Sends a command of the task being answered (a replayed task sends
+    /// none: its command events are recorded), built where it is stored.
+    #[inline]
+    fn send(&mut self, command: Command) {
+        if self.outgoing.capacity() == 0 {
+            // Room for one, not `Vec`'s first four: a task is mostly
+            // answered with one command, and the buffer is sent with it.
+            self.outgoing.reserve_exact(1);
+        }
+        self.outgoing.push(command);
     }
 
     fn add_machine(&mut self, machine: Machine) -> usize {
@@ -550,10 +562,11 @@ impl RunInstance {
     fn handle_request(&mut self, request: CodeRequest) {
         match request {
             CodeRequest::ScheduleActivity { seq, options } => {
-                let machine = Machine::Activity(ActivityMachine::new(seq, &options));
-                let command = self.to_send(|| Command::ScheduleActivityTask(options));
-                let id = self.add_command(machine, command);
+                let id = self.add_command(Machine::Activity(ActivityMachine::new(seq, &options)));
                 self.activity_machines.insert(seq, id);
+                if self.answering {
+                    self.send(Command::ScheduleActivityTask(options));
+                }
             }
             CodeRequest::StartTimer {
                 seq,
@@ -561,8 +574,11 @@ impl RunInstance {
                 duration,
             } => {
                 let (machine, command) = TimerMachine::new(seq, timer_id, duration);
-                let id = self.add_command(Machine::Timer(machine), self.to_send(|| command));
+                let id = self.add_command(Machine::Timer(machine));
                 self.timer_machines.insert(seq, id);
+                if self.answering {
+                    self.send(command);
+                }
             }
             CodeRequest::CancelActivity { seq } => {
                 let Some(&id) = self.activity_machines.get(seq) else {
@@ -588,26 +604,32 @@ impl RunInstance {
                 marker_name,
                 details,
             } => {
-                let machine = Machine::Marker(MarkerMachine::new(marker_name.clone()));
-                let command = self.to_send(|| Command::RecordMarker {
-                    marker_name,
-                    details,
-                    failure: None,
-                });
-                self.add_command(machine, command);
+                self.add_command(Machine::Marker(MarkerMachine::new(marker_name.clone())));
+                if self.answering {
+                    self.send(Command::RecordMarker {
+                        marker_name,
+                        details,
+                        failure: None,
+                    });
+                }
             }
             CodeRequest::StartChild { seq, options } => {
-                let machine = Machine::Child(ChildMachine::new(seq, &options));
-                let command = self.to_send(|| Command::StartChildWorkflowExecution(options));
-                self.add_command(machine, command);
+                self.add_command(Machine::Child(ChildMachine::new(seq, &options)));
+                if self.answering {
+                    self.send(Command::StartChildWorkflowExecution(options));
+                }
             }
             CodeRequest::External { seq, command } => {
-                let machine = ExternalMachine::new(seq, &command);
-                self.add_command(Machine::External(machine), self.to_send(|| command));
+                self.add_command(Machine::External(ExternalMachine::new(seq, &command)));
+                if self.answering {
+                    self.send(command);
+                }
             }
             CodeRequest::UpsertMemo(upserted_memo) => {
-                let command = self.to_send(|| Command::ModifyWorkflowProperties { upserted_memo });
-                self.add_command(Machine::Properties(PropertiesMachine::new()), command);
+                self.add_command(Machine::Properties(PropertiesMachine::new()));
+                if self.answering {
+                    self.send(Command::ModifyWorkflowProperties { upserted_memo });
+                }
             }
         }
     }

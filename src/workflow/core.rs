@@ -25,6 +25,65 @@ pub struct WorkflowInfo {
     pub first_execution_run_id: RunId,
 }
 
+/// Who a new run is, borrowed from its first event and its execution:
+/// what a [`WorkflowInfo`] and the random stream's seed are made of.
+pub(crate) struct RunIdentity<'a> {
+    pub(crate) workflow_id: &'a WorkflowId,
+    pub(crate) run_id: &'a RunId,
+    pub(crate) workflow_type: &'a WorkflowType,
+    pub(crate) task_queue: &'a TaskQueue,
+    pub(crate) attempt: u32,
+    pub(crate) first_execution_run_id: &'a RunId,
+    /// The run whose id seeds the random stream.
+    pub(crate) random_seed_run: &'a RunId,
+}
+
+impl RunIdentity<'_> {
+    /// The run's info, cloned.
+    pub(crate) fn info(&self) -> WorkflowInfo {
+        WorkflowInfo {
+            workflow_id: self.workflow_id.clone(),
+            run_id: self.run_id.clone(),
+            workflow_type: self.workflow_type.clone(),
+            task_queue: self.task_queue.clone(),
+            attempt: self.attempt,
+            first_execution_run_id: self.first_execution_run_id.clone(),
+        }
+    }
+}
+
+impl WorkflowInfo {
+    /// Becomes the info of `identity`, keeping the names it shares.
+    fn assign(&mut self, identity: &RunIdentity<'_>) {
+        let WorkflowInfo {
+            workflow_id,
+            run_id,
+            workflow_type,
+            task_queue,
+            attempt,
+            first_execution_run_id,
+        } = self;
+        set_shared(workflow_id, identity.workflow_id, WorkflowId::as_str);
+        set_shared(run_id, identity.run_id, RunId::as_str);
+        set_shared(workflow_type, identity.workflow_type, WorkflowType::as_str);
+        set_shared(task_queue, identity.task_queue, TaskQueue::as_str);
+        *attempt = identity.attempt;
+        set_shared(
+            first_execution_run_id,
+            identity.first_execution_run_id,
+            RunId::as_str,
+        );
+    }
+}
+
+/// Makes the name in `slot` a clone of `value`, unless the two already
+/// share one text (the same allocation): no reference count changes then.
+fn set_shared<T: Clone>(slot: &mut T, value: &T, text: fn(&T) -> &str) {
+    if !std::ptr::eq(text(slot), text(value)) {
+        *slot = value.clone();
+    }
+}
+
 /// Something workflow code asked for during a poll, in the order asked.
 #[derive(Clone, Debug)]
 pub(crate) enum CodeRequest {
@@ -125,9 +184,11 @@ impl RunCore {
         }
     }
 
-    /// Makes this the state of a new run, equal to what [`RunCore::new`]
-    /// makes, in place: its buffers keep their capacity.
-    pub(crate) fn restart(&mut self, info: WorkflowInfo, random_seed_run: RunId) {
+    /// Makes this the state of the new run `identity` names, equal to what
+    /// [`RunCore::new`] makes from its clones, in place: its buffers keep
+    /// their capacity, and names that already share the new run's texts
+    /// (a run replayed after itself) are kept rather than cloned.
+    pub(crate) fn restart(&mut self, identity: &RunIdentity<'_>) {
         // Every field is named, so that a field added to the core must be reset here too.
         let RunCore {
             info: run_info,
@@ -150,9 +211,9 @@ impl RunCore {
             recorded_side_effects,
             progress,
         } = self;
-        *run_info = info;
+        run_info.assign(identity);
         *now = SimTime::ZERO;
-        *seed_run = random_seed_run;
+        set_shared(seed_run, identity.random_seed_run, RunId::as_str);
         *rng_state = None;
         *next_activity_seq = 1;
         *next_timer_seq = 1;
@@ -300,6 +361,7 @@ fn stable_hash(text: &str) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::rc::Rc;
 
     fn info() -> WorkflowInfo {
         WorkflowInfo {
@@ -312,9 +374,29 @@ mod tests {
         }
     }
 
+    fn identity<'a>(info: &'a WorkflowInfo, random_seed_run: &'a RunId) -> RunIdentity<'a> {
+        RunIdentity {
+            workflow_id: &info.workflow_id,
+            run_id: &info.run_id,
+            workflow_type: &info.workflow_type,
+            task_queue: &info.task_queue,
+            attempt: info.attempt,
+            first_execution_run_id: &info.first_execution_run_id,
+            random_seed_run,
+        }
+    }
+
     #[test]
     fn a_restarted_core_is_a_new_one() {
-        let mut used = RunCore::new(info(), RunId::new("old"));
+        let old = WorkflowInfo {
+            workflow_id: WorkflowId::new("old-w"),
+            run_id: RunId::new("old-run"),
+            workflow_type: WorkflowType::new("old-t"),
+            task_queue: TaskQueue::new("old-q"),
+            attempt: 3,
+            first_execution_run_id: RunId::new("old-first"),
+        };
+        let mut used = RunCore::new(old, RunId::new("old"));
         used.now = SimTime::START;
         for _ in 0..3 {
             used.next_activity_seq();
@@ -333,7 +415,8 @@ mod tests {
         used.request_cancel();
         used.recorded_side_effects.insert(1, Payload::null());
 
-        used.restart(info(), RunId::new("run-1"));
+        let (target, seed) = (info(), RunId::new("run-1"));
+        used.restart(&identity(&target, &seed));
         let mut new = RunCore::new(info(), RunId::new("run-1"));
         for core in [&mut used, &mut new] {
             assert_eq!(core.info, info());
@@ -355,6 +438,13 @@ mod tests {
             assert_eq!(core.next_external_seq(), 1);
         }
         assert_eq!(used.next_random(), new.next_random());
+
+        // Restarted as the same run again, it keeps the names it shares.
+        used.restart(&identity(&target, &seed));
+        assert_eq!(used.info, target);
+        assert!(Rc::ptr_eq(&used.info.run_id.0, &target.run_id.0));
+        let mut fresh = RunCore::new(info(), RunId::new("run-1"));
+        assert_eq!(used.next_random(), fresh.next_random());
     }
 
     #[test]
