@@ -32,10 +32,10 @@ pub fn execute_activity(
     };
     let ctx = ActivityContext {
         attempt: task.attempt,
-        activity_id: task.activity_id.clone(),
-        activity_type: task.activity_type.clone(),
-        workflow_execution: task.workflow_execution.clone(),
-        heartbeat_details: task.heartbeat_details.clone(),
+        activity_id: &task.activity_id,
+        activity_type: &task.activity_type,
+        workflow_execution: &task.workflow_execution,
+        heartbeat_details: task.heartbeat_details.as_ref(),
     };
     match catch_user_panic(|| activity(&ctx, task.input.clone())) {
         Ok(Ok(result)) => ActivityOutcome::Completed(result),

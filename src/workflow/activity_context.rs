@@ -5,17 +5,18 @@
 
 use crate::model::*;
 
-/// The attempt an activity function is running in.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ActivityContext {
+/// The attempt an activity function is running in, borrowed from its task
+/// (an attempt copies none of its names).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ActivityContext<'a> {
     /// The attempt number, from 1.
     pub attempt: u32,
     /// The activity's id within its run.
-    pub activity_id: ActivityId,
+    pub activity_id: &'a ActivityId,
     /// The activity's registered name.
-    pub activity_type: ActivityType,
+    pub activity_type: &'a ActivityType,
     /// The run that scheduled it.
-    pub workflow_execution: WorkflowExecution,
+    pub workflow_execution: &'a WorkflowExecution,
     /// Details of the last heartbeat of an earlier attempt, if any.
-    pub heartbeat_details: Option<Payload>,
+    pub heartbeat_details: Option<&'a Payload>,
 }

@@ -13,7 +13,7 @@ use std::rc::Rc;
 pub(crate) type WorkflowFuture = Pin<Box<dyn Future<Output = WfResult>>>;
 type WorkflowFn = Rc<dyn Fn(WfContext, Payload) -> WorkflowFuture>;
 /// An activity definition: a plain function of its attempt and input.
-pub type ActivityFn = fn(&ActivityContext, Payload) -> Result<Payload, Failure>;
+pub type ActivityFn = fn(&ActivityContext<'_>, Payload) -> Result<Payload, Failure>;
 
 /// Workflow and activity definitions by name. Cloning is cheap (definitions
 /// are shared). Looked up once per run and per activity attempt, so by hash;
