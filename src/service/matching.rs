@@ -13,6 +13,7 @@
 use super::api::CallId;
 use super::mutable_state::{ActivityTaskRef, WorkflowTaskRef};
 use crate::model::TaskQueue;
+use std::cell::Cell;
 use std::collections::VecDeque;
 use std::rc::Rc;
 
@@ -74,13 +75,44 @@ impl<T> Queues<T> {
     }
 }
 
+/// A list of parked polls with room for more than this is not kept for the
+/// next Service on the thread.
+const MAX_SPARE_PARKED: usize = 256;
+
+thread_local! {
+    /// The emptied list of parked polls of the last Matching dropped on
+    /// this thread, for the next one.
+    static SPARE_PARKED: Cell<Vec<Parked>> = const { Cell::new(Vec::new()) };
+}
+
 /// All task queues of the Service, FIFO on both sides.
-#[derive(Default)]
 pub(crate) struct Matching {
     workflow_queues: Queues<WorkflowTaskRef>,
     activity_queues: Queues<ActivityTaskRef>,
     /// Parked polls of every queue, oldest first.
     parked: Vec<Parked>,
+}
+
+impl Default for Matching {
+    fn default() -> Self {
+        Matching {
+            workflow_queues: Queues::default(),
+            activity_queues: Queues::default(),
+            parked: SPARE_PARKED.take(),
+        }
+    }
+}
+
+impl Drop for Matching {
+    /// Leaves the list of parked polls, emptied, to the next Matching on
+    /// the thread.
+    fn drop(&mut self) {
+        let mut parked = std::mem::take(&mut self.parked);
+        if parked.capacity() > 0 && parked.capacity() <= MAX_SPARE_PARKED {
+            parked.clear();
+            SPARE_PARKED.set(parked);
+        }
+    }
 }
 
 impl Matching {

@@ -121,6 +121,18 @@ impl Default for ServiceConfig {
     }
 }
 
+/// Effect buffers holding more entries than this are not kept for the
+/// next Service on the thread (a world of a million runs grows them).
+const MAX_SPARE_EFFECTS: usize = 256;
+
+thread_local! {
+    /// The emptied effect buffers of the last Service dropped on this
+    /// thread, for the next one (a world of a few runs then allocates
+    /// none of them).
+    static SPARE_EFFECTS: std::cell::Cell<Option<Box<Effects>>> =
+        const { std::cell::Cell::new(None) };
+}
+
 /// The Service: durable Store plus memory-only matching and deadlines.
 pub struct Service {
     config: ServiceConfig,
@@ -135,6 +147,17 @@ pub struct Service {
     spare_effects: Option<Box<Effects>>,
 }
 
+impl Drop for Service {
+    /// Leaves the emptied effect buffers to the next Service on the thread.
+    fn drop(&mut self) {
+        if let Some(fx) = self.spare_effects.take() {
+            if fx.fits_spare(MAX_SPARE_EFFECTS) {
+                SPARE_EFFECTS.set(Some(fx));
+            }
+        }
+    }
+}
+
 impl Service {
     /// A Service with an empty Store (inline: built where its owner keeps it).
     #[inline]
@@ -145,7 +168,7 @@ impl Service {
             matching: Matching::default(),
             deadlines: DeadlineQueue::default(),
             transfers_armed: Default::default(),
-            spare_effects: None,
+            spare_effects: SPARE_EFFECTS.take(),
         }
     }
 
@@ -340,8 +363,8 @@ impl Service {
     }
 
     /// Gives up the Service, keeping only what survives a crash.
-    pub fn into_store(self) -> Store {
-        self.store
+    pub fn into_store(mut self) -> Store {
+        self.take_store()
     }
 
     /// Takes the Store out, leaving the Service an empty one (at the end

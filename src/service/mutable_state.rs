@@ -317,6 +317,19 @@ pub(crate) struct Effects {
     pub deadlines: Vec<(SimTime, Deadline)>,
 }
 
+impl Effects {
+    /// Whether these buffers are empty and hold room for at most `limit`
+    /// entries each: worth keeping for another Service.
+    pub(crate) fn fits_spare(&self, limit: usize) -> bool {
+        self.workflow_tasks.is_empty()
+            && self.activity_tasks.is_empty()
+            && self.deadlines.is_empty()
+            && self.workflow_tasks.capacity() <= limit
+            && self.activity_tasks.capacity() <= limit
+            && self.deadlines.capacity() <= limit
+    }
+}
+
 impl RunRecord {
     /// Writes one event to history at once and returns its id.
     #[inline]

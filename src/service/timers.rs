@@ -21,6 +21,7 @@
 
 use super::api::CallId;
 use crate::model::{SimTime, TimeoutType, TimerId};
+use std::cell::Cell;
 use std::cmp::{Ordering, Reverse};
 use std::collections::{BinaryHeap, VecDeque};
 
@@ -98,14 +99,44 @@ const HEAP_FIRST: usize = 32;
 /// about eight at once, and growing from four would copy them.
 const HEAP_START: usize = 16;
 
+/// A heap with room for more deadlines than this is not kept for the next
+/// queue on the thread.
+const MAX_SPARE_HEAP: usize = 256;
+
+thread_local! {
+    /// The emptied heap buffer of the last queue dropped on this thread,
+    /// for the next one (a world of a few runs then allocates none).
+    static SPARE_HEAP: Cell<Vec<Reverse<Entry>>> = const { Cell::new(Vec::new()) };
+}
+
 /// Deadlines in (time, insertion) order.
-#[derive(Default)]
 pub(crate) struct DeadlineQueue {
     /// Each in (time, sequence) order, front first.
     lanes: Vec<VecDeque<Entry>>,
     /// The deadlines that fit no lane.
     heap: BinaryHeap<Reverse<Entry>>,
     next_sequence: u64,
+}
+
+impl Default for DeadlineQueue {
+    fn default() -> Self {
+        DeadlineQueue {
+            lanes: Vec::new(),
+            heap: BinaryHeap::from(SPARE_HEAP.take()),
+            next_sequence: 0,
+        }
+    }
+}
+
+impl Drop for DeadlineQueue {
+    /// Leaves the heap's buffer, emptied, to the next queue on the thread.
+    fn drop(&mut self) {
+        let mut heap = std::mem::take(&mut self.heap).into_vec();
+        if heap.capacity() > 0 && heap.capacity() <= MAX_SPARE_HEAP {
+            heap.clear();
+            SPARE_HEAP.set(heap);
+        }
+    }
 }
 
 /// Where the earliest deadline waits.
