@@ -127,10 +127,10 @@ fn check_new_events(progress: &mut RunProgress, history: &[Event]) -> Option<Fou
             ),
         ));
     }
-    for (pos, event) in history.iter().enumerate().skip(progress.checked) {
+    for (expected, event) in (progress.checked as i64 + 1..).zip(&history[progress.checked..]) {
         let id = event.event_id;
-        if id != pos as i64 + 1 {
-            let message = format!("event at position {} has id {id}", pos + 1);
+        if id != expected {
+            let message = format!("event at position {expected} has id {id}");
             return Some((IDS_CONTIGUOUS.id, Some(id), message));
         }
         if let Some(closed) = progress.closed_by {
