@@ -68,7 +68,6 @@ impl Finished {
 
 /// The observer that checks each committed transition as it happens and
 /// keeps the first violation.
-#[derive(Default)]
 pub struct OnlineChecker {
     /// By the Store's dense run index.
     runs: Vec<RunProgress>,
@@ -76,10 +75,22 @@ pub struct OnlineChecker {
     commits: u64,
 }
 
+impl Default for OnlineChecker {
+    fn default() -> OnlineChecker {
+        OnlineChecker::new()
+    }
+}
+
 impl OnlineChecker {
     /// A checker that has seen nothing yet.
     pub fn new() -> OnlineChecker {
-        OnlineChecker::default()
+        OnlineChecker {
+            // Room for a few runs up front: most worlds have few, and the
+            // first growth of an empty `Vec` costs more than allocating.
+            runs: Vec::with_capacity(4),
+            first: None,
+            commits: 0,
+        }
     }
 
     /// The first violation seen, if any.
