@@ -112,10 +112,14 @@ fn start_of<'a>(run: &'a RunView) -> Option<(SimTime, Start<'a>)> {
 
 /// Holds every chain among `runs` (in start order) to the chain invariants.
 pub(crate) fn check_chains(runs: &[RunView], found: &mut Vec<RunViolation>) {
-    let by_execution: SortedMap<&WorkflowExecution, &RunView> =
-        runs.iter().map(|r| (r.execution(), r)).collect();
+    // The runs by execution, made when a run first names a next one.
+    let mut by_execution = None;
     for run in runs {
-        check_run(&by_execution, run, found);
+        check_run(runs, &mut by_execution, run, found);
+    }
+    if runs.len() < 2 {
+        // No run has an earlier run of its workflow id.
+        return;
     }
     // The runs of each workflow id in start order (a stable sort), ids in order.
     let mut by_workflow_id: Vec<&RunView> = runs.iter().collect();
@@ -140,8 +144,12 @@ pub(crate) fn check_chains(runs: &[RunView], found: &mut Vec<RunViolation>) {
     }
 }
 
-fn check_run(
-    runs: &SortedMap<&WorkflowExecution, &RunView>,
+/// The runs of `runs` by execution.
+type ByExecution<'r, 'a> = SortedMap<&'a WorkflowExecution, &'r RunView<'a>>;
+
+fn check_run<'r, 'a>(
+    runs: &'r [RunView<'a>],
+    by_execution: &mut Option<ByExecution<'r, 'a>>,
     run: &RunView,
     found: &mut Vec<RunViolation>,
 ) {
@@ -191,7 +199,9 @@ fn check_run(
         workflow_id: execution.workflow_id.clone(),
         run_id: next_run_id,
     };
-    let Some((_, next)) = runs.get(&next_execution).and_then(|r| start_of(r)) else {
+    let by_execution =
+        by_execution.get_or_insert_with(|| runs.iter().map(|r| (r.execution(), r)).collect());
+    let Some((_, next)) = by_execution.get(&next_execution).and_then(|r| start_of(r)) else {
         violation(
             LINKED_BOTH_WAYS.id,
             Some(closing.event_id),

@@ -177,7 +177,9 @@ impl<'h> Checker<'h> {
     fn position(&self, id: i64) -> Option<usize> {
         match &self.index {
             Index::Contiguous => {
-                (id >= 1 && id as u64 <= self.history.len() as u64).then(|| id as usize - 1)
+                // Ids below 1 wrap to positions past the end.
+                let p = (id as u64).wrapping_sub(1);
+                (p < self.history.len() as u64).then_some(p as usize)
             }
             Index::Sorted(ids) => ids
                 .binary_search_by_key(&id, |(id, _)| *id)
@@ -236,9 +238,10 @@ impl<'h> Checker<'h> {
     }
 
     fn visit(&mut self, pos: usize, event: &Event) {
-        self.check_order(pos, event);
+        let event_type = event.event_type();
+        self.check_order(pos, event, event_type);
         let closed_batch = self.check_batch(pos, event);
-        self.check_time(pos, event, closed_batch);
+        self.check_time(pos, event, event_type, closed_batch);
         self.check_references(pos, event);
     }
 
@@ -247,7 +250,7 @@ impl<'h> Checker<'h> {
     /// (not before its ActivityTaskScheduled), and events buffered during a
     /// workflow task keep their arrival time (not before that task's
     /// WorkflowTaskStarted, and in arrival order).
-    fn check_time(&mut self, pos: usize, event: &Event, closed_batch: Option<i64>) {
+    fn check_time(&mut self, pos: usize, event: &Event, event_type: T, closed_batch: Option<i64>) {
         let time = event.event_time;
         if let Some(batch) = closed_batch {
             self.buffered_since = self
@@ -273,7 +276,7 @@ impl<'h> Checker<'h> {
             }
             return;
         }
-        if is_workflow_task_event(event.event_type()) {
+        if is_workflow_task_event(event_type) {
             self.buffered_since = None;
         }
         let now = (time, event.event_id);
@@ -325,8 +328,7 @@ impl<'h> Checker<'h> {
     }
 
     /// Start, ids, times and closing.
-    fn check_order(&mut self, pos: usize, event: &Event) {
-        let event_type = event.event_type();
+    fn check_order(&mut self, pos: usize, event: &Event, event_type: T) {
         if pos == 0 {
             if event.event_id != 1 {
                 self.report(

@@ -34,25 +34,40 @@ struct RunProgress {
     /// Outstanding workflow task: (scheduled id, started id or 0).
     task: Option<(i64, i64)>,
     /// Activities (by scheduled id) and timers (by started id) that have
-    /// an outcome, sorted (outcomes mostly come in id order, so an insert
-    /// is nearly always at the end).
-    finished: Vec<i64>,
+    /// an outcome.
+    finished: Finished,
 }
 
-/// Adds `key` to the sorted `set`; false if it was already there.
-fn insert_sorted(set: &mut Vec<i64>, key: i64) -> bool {
-    match set.binary_search(&key) {
-        Ok(_) => false,
-        Err(at) => {
-            set.insert(at, key);
-            true
+/// A set of event ids: ids 1-64 (those of most runs) as bits, larger ones
+/// in a sorted `Vec` (outcomes mostly come in id order, so an insert is
+/// nearly always at the end).
+#[derive(Default)]
+struct Finished {
+    low: u64,
+    high: Vec<i64>,
+}
+
+impl Finished {
+    /// Adds `key`; false if it was already there.
+    fn insert(&mut self, key: i64) -> bool {
+        if (1..=64).contains(&key) {
+            let bit = 1 << (key - 1);
+            let added = self.low & bit == 0;
+            self.low |= bit;
+            return added;
+        }
+        match self.high.binary_search(&key) {
+            Ok(_) => false,
+            Err(at) => {
+                self.high.insert(at, key);
+                true
+            }
         }
     }
 }
 
 /// The observer that checks each committed transition as it happens and
 /// keeps the first violation.
-#[derive(Default)]
 pub struct OnlineChecker {
     /// By the Store's dense run index.
     runs: Vec<RunProgress>,
@@ -60,10 +75,22 @@ pub struct OnlineChecker {
     commits: u64,
 }
 
+impl Default for OnlineChecker {
+    fn default() -> OnlineChecker {
+        OnlineChecker::new()
+    }
+}
+
 impl OnlineChecker {
     /// A checker that has seen nothing yet.
     pub fn new() -> OnlineChecker {
-        OnlineChecker::default()
+        OnlineChecker {
+            // Room for a few runs up front: most worlds have few, and the
+            // first growth of an empty `Vec` costs more than allocating.
+            runs: Vec::with_capacity(4),
+            first: None,
+            commits: 0,
+        }
     }
 
     /// The first violation seen, if any.
@@ -127,10 +154,10 @@ fn check_new_events(progress: &mut RunProgress, history: &[Event]) -> Option<Fou
             ),
         ));
     }
-    for (pos, event) in history.iter().enumerate().skip(progress.checked) {
+    for (expected, event) in (progress.checked as i64 + 1..).zip(&history[progress.checked..]) {
         let id = event.event_id;
-        if id != pos as i64 + 1 {
-            let message = format!("event at position {} has id {id}", pos + 1);
+        if id != expected {
+            let message = format!("event at position {expected} has id {id}");
             return Some((IDS_CONTIGUOUS.id, Some(id), message));
         }
         if let Some(closed) = progress.closed_by {
@@ -150,7 +177,7 @@ fn check_new_events(progress: &mut RunProgress, history: &[Event]) -> Option<Fou
             // A close ends any outstanding task (terminate or timeout).
             progress.task = None;
         } else if let Some(key) = outcome_of(event) {
-            if !insert_sorted(&mut progress.finished, key) {
+            if !progress.finished.insert(key) {
                 let message = format!(
                     "{} is a second outcome of the activity or timer begun by event {key}",
                     event_type.name()
@@ -251,18 +278,33 @@ fn outcome_of(event: &Event) -> Option<i64> {
 
 #[cfg(test)]
 mod tests {
-    use super::insert_sorted;
+    use super::Finished;
+    use proptest::prelude::*;
+    use std::collections::BTreeSet;
 
     #[test]
-    fn finished_outcomes_stay_sorted_and_refuse_a_second_one() {
-        let mut set = Vec::new();
-        for key in [5, 9, 7, 12, 1] {
-            assert!(insert_sorted(&mut set, key));
+    fn finished_outcomes_refuse_a_second_one() {
+        let mut set = Finished::default();
+        for key in [5, 90, 7, 64, 65, 120, 1] {
+            assert!(set.insert(key));
         }
-        assert_eq!(set, [1, 5, 7, 9, 12]);
-        for key in [1, 7, 12] {
-            assert!(!insert_sorted(&mut set, key), "{key} was already finished");
+        assert_eq!(set.high, [65, 90, 120]);
+        for key in [1, 7, 64, 65, 120] {
+            assert!(!set.insert(key), "{key} was already finished");
         }
-        assert_eq!(set, [1, 5, 7, 9, 12]);
+        assert_eq!(set.high, [65, 90, 120]);
+    }
+
+    proptest! {
+        /// Ids on both sides of the bits, zero and negative ones included,
+        /// are added as to a B-tree set.
+        #[test]
+        fn finished_answers_as_a_btree_set(keys in proptest::collection::vec(-3i64..140, 0..200)) {
+            let mut set = Finished::default();
+            let mut model = BTreeSet::new();
+            for key in keys {
+                prop_assert_eq!(set.insert(key), model.insert(key));
+            }
+        }
     }
 }

@@ -6,7 +6,9 @@
 use super::run::RunViolation;
 use super::InvariantInfo;
 use crate::model::*;
-use crate::worker::{replay_execution, replay_execution_with, ReplayError};
+use crate::worker::{
+    replay_execution, replay_execution_with, replay_prefix_then_whole_with, ReplayError,
+};
 use crate::workflow::{Registry, WfResult};
 
 /// Replay reproduces the recorded commands.
@@ -21,6 +23,11 @@ pub const SAME_RESULT: InvariantInfo = InvariantInfo {
 };
 
 /// Replays `history` whole, then cut at one workflow-task boundary.
+///
+/// Where continuing the prefix's replay to the end walks the history as
+/// replaying it whole does, the prefix is replayed once and then fed the
+/// rest; if either fails, both are replayed apart, so what is reported is
+/// the same.
 pub(crate) fn check_replay(
     registry: &Registry,
     execution: &WorkflowExecution,
@@ -28,6 +35,27 @@ pub(crate) fn check_replay(
     found: &mut Vec<RunViolation>,
 ) {
     let closing = history.last().filter(|e| e.event_type().is_closing());
+    if let Some(cut) = prefix_cut(execution, history) {
+        let both_passed =
+            replay_prefix_then_whole_with(registry, execution, history, cut, |result| {
+                check_replayed_result(execution, closing, result, found);
+            });
+        if both_passed.is_some() {
+            return;
+        }
+    }
+    replay_apart(registry, execution, history, closing, found);
+}
+
+/// Replays `history` whole, then its prefix, each from event 1, reporting
+/// the first that fails.
+fn replay_apart(
+    registry: &Registry,
+    execution: &WorkflowExecution,
+    history: &[Event],
+    closing: Option<&Event>,
+    found: &mut Vec<RunViolation>,
+) {
     for cut in cuts(execution, history) {
         let replayed = replay_execution_with(registry, execution, &history[..cut], |result| {
             if cut == history.len() {
@@ -63,6 +91,11 @@ pub(crate) fn check_replay(
 /// per run id, hence per seed — samples every boundary across seeds at a
 /// quarter of the cost of cutting at all of them.
 fn cuts(execution: &WorkflowExecution, history: &[Event]) -> impl Iterator<Item = usize> {
+    std::iter::once(history.len()).chain(prefix_cut(execution, history))
+}
+
+/// The one cut before the history's end (see [`cuts`]), if any.
+fn prefix_cut(execution: &WorkflowExecution, history: &[Event]) -> Option<usize> {
     let boundaries = history
         .iter()
         .filter(|e| e.event_type() == EventType::WorkflowTaskCompleted)
@@ -77,7 +110,7 @@ fn cuts(execution: &WorkflowExecution, history: &[Event]) -> impl Iterator<Item 
             .expect("pick < boundaries");
         index + 1
     });
-    std::iter::once(history.len()).chain(cut.filter(|&cut| cut < history.len()))
+    cut.filter(|&cut| cut < history.len())
 }
 
 /// FNV-1a: a hash of the run id that is the same in every process.
@@ -178,6 +211,85 @@ mod tests {
             .flat_map(|n| cuts(&execution(&format!("run-{n}")), &history).skip(1))
             .collect();
         assert_eq!(picked, boundaries);
+    }
+
+    /// The histories of every bundled scenario but `large`, seeds 1-3.
+    fn bundled_histories() -> Vec<(WorkflowExecution, History)> {
+        let registry = std::rc::Rc::new(Registry::library());
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+        let mut paths: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|entry| entry.unwrap().path())
+            .filter(|path| path.extension().is_some_and(|ext| ext == "json"))
+            .filter(|path| path.file_stem().is_some_and(|stem| stem != "large"))
+            .collect();
+        paths.sort();
+        let mut histories = Vec::new();
+        for path in paths {
+            let scenario = crate::scenario::load(&path).unwrap();
+            for seed in 1..=3 {
+                let options = crate::sim::RunOptions {
+                    seed,
+                    ..Default::default()
+                };
+                let outcome = crate::scenario::runner::run(&scenario, &registry, &options).unwrap();
+                for run in outcome.result.store.runs() {
+                    histories.push((run.execution().clone(), run.history().into_owned()));
+                }
+            }
+        }
+        histories
+    }
+
+    /// The library, and the library with `two_activities` changed (its
+    /// histories no longer replay).
+    fn registries() -> [Registry; 2] {
+        let mut changed = Registry::library();
+        changed.register_workflow(
+            "two_activities",
+            crate::workflow::library::two_activities_changed,
+        );
+        [Registry::library(), changed]
+    }
+
+    #[test]
+    fn sharing_the_prefix_walk_finds_what_replaying_apart_finds() {
+        let histories = bundled_histories();
+        let (mut shared_walks, mut failing) = (0, 0);
+        for registry in &registries() {
+            for (execution, history) in &histories {
+                let mut shared = Vec::new();
+                check_replay(registry, execution, history, &mut shared);
+                let mut apart = Vec::new();
+                let closing = history.last().filter(|e| e.event_type().is_closing());
+                replay_apart(registry, execution, history, closing, &mut apart);
+                assert_eq!(shared, apart, "{execution:?}");
+                failing += usize::from(!apart.is_empty());
+                // At every cut, not only the one the run id picks.
+                for cut in 1..history.len() {
+                    let Some(result) =
+                        replay_prefix_then_whole_with(registry, execution, history, cut, |r| {
+                            r.cloned()
+                        })
+                    else {
+                        continue;
+                    };
+                    shared_walks += 1;
+                    let prefix = replay_execution(registry, execution, &history[..cut]);
+                    let whole = replay_execution(registry, execution, history);
+                    assert!(prefix.is_ok(), "{execution:?} cut {cut}");
+                    assert_eq!(
+                        whole.map(|w| w.result),
+                        Ok(result),
+                        "{execution:?} cut {cut}"
+                    );
+                }
+            }
+        }
+        assert!(
+            shared_walks > 100 && failing > 10,
+            "{shared_walks} {failing}"
+        );
     }
 
     #[test]

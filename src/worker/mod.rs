@@ -23,6 +23,6 @@ mod workflow_worker;
 
 pub use activity::{execute_activity, ActivityOutcome};
 pub use panics::quiet_panics;
-pub(crate) use replay::replay_execution_with;
 pub use replay::{replay, replay_execution, ReplayError, ReplayOutcome};
+pub(crate) use replay::{replay_execution_with, replay_prefix_then_whole_with};
 pub use workflow_worker::WorkflowWorker;

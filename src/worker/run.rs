@@ -667,6 +667,19 @@ impl RunInstance {
     }
 }
 
+/// Whether feeding a run `history[..cut]` and then `history[cut..]` walks
+/// it as feeding it `history` at once does. [`RunInstance::feed`] looks one
+/// event back (a cancel in a batch) and one ahead (a task's fate), and an
+/// activation reads the side-effect values its task recorded after its
+/// WorkflowTaskCompleted: a cut right after a WorkflowTaskCompleted whose
+/// task recorded none hides nothing from either.
+pub(super) fn feeds_alike_when_cut(history: &[Event], cut: usize) -> bool {
+    cut > 0
+        && cut < history.len()
+        && history[cut - 1].event_type() == EventType::WorkflowTaskCompleted
+        && recorded_side_effects(&history[cut - 1..]).next().is_none()
+}
+
 /// The side-effect values recorded by a completed task, by sequence number:
 /// the MarkerRecorded events among its command events.
 fn recorded_side_effects(completion: &[Event]) -> impl Iterator<Item = (u32, Payload)> + '_ {
