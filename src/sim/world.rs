@@ -11,7 +11,7 @@ use super::network::{node_by_name, node_name, Network, NodeId, CLIENT, SERVICE};
 use super::observer::CommitObserver;
 use super::open_calls::OpenCalls;
 use super::rng::{Purpose, Rng};
-use super::scheduler::Scheduler;
+use super::scheduler::{Scheduler, Spare};
 use super::trace::Trace;
 use super::workload::{Op, OpKind, OpState, Workload};
 use crate::model::*;
@@ -21,6 +21,7 @@ use crate::service::api::*;
 use crate::service::{Service, ServiceConfig, Store};
 use crate::worker::{execute_activity, ActivityOutcome, WorkflowWorker};
 use crate::workflow::Registry;
+use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
@@ -30,6 +31,12 @@ const CLIENT_RPC_TIMEOUT: Duration = Duration::from_secs(10);
 const RESPOND_RPC_TIMEOUT: Duration = Duration::from_secs(5);
 /// How often a worker sends a task response before giving up on it.
 const RESPOND_ATTEMPTS: u32 = 3;
+
+thread_local! {
+    /// The buffers the last finished world's scheduler left, for the next
+    /// world on this thread.
+    static SPARE_SCHEDULER: Cell<Option<Spare<Step>>> = const { Cell::new(None) };
+}
 
 /// How a run is set up, besides its scenario.
 #[derive(Clone, Debug, Default)]
@@ -405,7 +412,7 @@ impl<'s> World<'s> {
                 scenario,
                 seed,
                 profile,
-                sched: Scheduler::new(seed),
+                sched: Scheduler::in_spare(seed, SPARE_SCHEDULER.take()),
                 net: Network::new(seed, 2 + worker_count),
                 faults,
                 planned_faults,
@@ -529,6 +536,7 @@ impl<'s> World<'s> {
             });
         }
         self.stats.messages = self.net.messages_sent();
+        SPARE_SCHEDULER.set(self.sched.into_spare());
         RunResult {
             seed: self.seed,
             profile: self.profile,
