@@ -21,7 +21,7 @@ use crate::service::api::*;
 use crate::service::{Service, ServiceConfig, Store};
 use crate::worker::{execute_activity, ActivityOutcome, WorkflowWorker};
 use crate::workflow::Registry;
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
@@ -239,8 +239,13 @@ impl WorkerNode {
         cache_capacity: usize,
         sabotage: Option<Sabotage>,
     ) -> WorkerNode {
-        let identity = numbered_text("worker-", index.into());
-        let mut worker = WorkflowWorker::new(identity.clone(), registry.clone(), cache_capacity);
+        let (identity, sticky_queue) = worker_names(index);
+        let mut worker = WorkflowWorker::with_sticky_queue(
+            identity.clone(),
+            sticky_queue,
+            registry.clone(),
+            cache_capacity,
+        );
         worker.set_sabotage(sabotage);
         let mut pollers = Vec::with_capacity(2 * queues.len() + 1);
         for q in queues {
@@ -280,6 +285,25 @@ impl WorkerNode {
             self.activities.len() as u32 - 1
         }
     }
+}
+
+thread_local! {
+    /// The identity and sticky queue of each worker index, made once per
+    /// thread: every world names its workers the same.
+    static WORKER_NAMES: RefCell<Vec<(Rc<str>, TaskQueue)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Worker `index`'s identity (`worker-<index>`) and sticky queue, shared
+/// with the earlier worlds of this thread.
+fn worker_names(index: u32) -> (Rc<str>, TaskQueue) {
+    WORKER_NAMES.with_borrow_mut(|names| {
+        while names.len() <= index as usize {
+            let identity = numbered_text("worker-", names.len() as u64);
+            let sticky_queue = WorkflowWorker::sticky_queue_of(&identity);
+            names.push((identity, sticky_queue));
+        }
+        names[index as usize].clone()
+    })
 }
 
 /// One simulation: build it from a scenario and options, then [`World::run`].
@@ -942,8 +966,9 @@ impl<'s> World<'s> {
             return;
         }
         node.up = true;
-        node.worker = WorkflowWorker::new(
+        node.worker = WorkflowWorker::with_sticky_queue(
             node.identity.clone(),
+            node.worker.sticky_queue().clone(),
             node.registry.clone(),
             node.cache_capacity,
         );
