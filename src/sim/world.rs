@@ -293,6 +293,11 @@ thread_local! {
     static WORKER_NAMES: RefCell<Vec<(Rc<str>, TaskQueue)>> = const { RefCell::new(Vec::new()) };
 }
 
+thread_local! {
+    /// The identity the client names in its requests, made once per thread.
+    static CLIENT_IDENTITY: Rc<str> = Rc::from("client");
+}
+
 /// Worker `index`'s identity (`worker-<index>`) and sticky queue, shared
 /// with the earlier worlds of this thread.
 fn worker_names(index: u32) -> (Rc<str>, TaskQueue) {
@@ -1335,7 +1340,7 @@ impl<'s> World<'s> {
             workflow_id: e.workflow_id.clone(),
             run_id: RunId::new(""),
         };
-        let identity: Rc<str> = Rc::from("client");
+        let identity = CLIENT_IDENTITY.with(Rc::clone);
         let request = match &o.kind {
             OpKind::Start => {
                 Request::StartWorkflowExecution(Box::new(StartWorkflowExecutionRequest {
