@@ -326,12 +326,18 @@ mod tests {
         ]
     }
 
+    /// The fixed delays of [`Op::Fixed`], in seconds.
+    const FIXED: [u64; 3] = [1, 2, 5];
+
     /// Runs `ops`, queueing the fixed delays in lanes or in the one queue;
     /// returns every step run with its time (and every peek, as step
     /// `usize::MAX`).
     fn run(seed: u64, ops: &[Op], lanes: bool) -> Vec<(SimTime, usize)> {
-        const FIXED: [u64; 3] = [1, 2, 5];
-        let mut s = Scheduler::new(seed);
+        run_in(Scheduler::new(seed), ops, lanes)
+    }
+
+    /// [`run`] on the scheduler `s`, which must be empty.
+    fn run_in(mut s: Scheduler<usize>, ops: &[Op], lanes: bool) -> Vec<(SimTime, usize)> {
         let mut ran = Vec::new();
         for (i, op) in ops.iter().enumerate() {
             match *op {
@@ -360,6 +366,33 @@ mod tests {
             ops in proptest::collection::vec(op(), 0..300),
         ) {
             proptest::prop_assert_eq!(run(seed, &ops, true), run(seed, &ops, false));
+        }
+
+        #[test]
+        fn a_scheduler_in_a_finished_ones_buffers_runs_as_a_new_one(
+            seed in 0u64..1_000,
+            earlier in proptest::collection::vec(op(), 0..100),
+            ops in proptest::collection::vec(op(), 0..300),
+        ) {
+            // A finished scheduler, steps still pending in its queue and lanes.
+            let mut finished = Scheduler::new(seed + 1);
+            for (i, op) in earlier.iter().enumerate() {
+                match *op {
+                    Op::Fixed(lane) => finished.after_fixed(secs(FIXED[lane]), i),
+                    Op::Any(delay) => finished.after(secs(delay), i),
+                    Op::Peek => {
+                        finished.peek_time();
+                    }
+                    Op::Pop => {
+                        finished.pop();
+                    }
+                }
+            }
+            let spare = finished.into_spare();
+            proptest::prop_assert_eq!(
+                run_in(Scheduler::in_spare(seed, spare), &ops, true),
+                run(seed, &ops, true)
+            );
         }
     }
 }
