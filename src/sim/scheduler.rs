@@ -23,6 +23,10 @@ use std::collections::VecDeque;
 /// without the lane growing three times.
 const LANE_CAPACITY: usize = 16;
 
+/// A lane whose buffer grew past this many steps is not kept for the next
+/// scheduler (see [`Spare`]).
+const MAX_SPARE_LANE: usize = 1024;
+
 /// A step's key: its time, the seeded tie-break, the order it was queued.
 type Key = (SimTime, u64, u64);
 type Entry<T> = super::step_queue::Entry<Key, T>;
@@ -87,6 +91,14 @@ pub struct Scheduler<T> {
     ties: Rng,
 }
 
+/// The emptied buffers of a finished scheduler, for the next one to start
+/// in (a world of a few executions then allocates none of them): the
+/// queue's while it is small, and the lanes with their delays.
+pub struct Spare<T> {
+    queue: Vec<Entry<T>>,
+    lanes: Vec<Lane<T>>,
+}
+
 /// Where the next step waits.
 #[derive(Clone, Copy)]
 enum Next {
@@ -97,14 +109,36 @@ enum Next {
 impl<T> Scheduler<T> {
     /// An empty scheduler at [`SimTime::START`].
     pub fn new(seed: u64) -> Scheduler<T> {
+        Scheduler::in_spare(seed, None)
+    }
+
+    /// An empty scheduler at [`SimTime::START`], in the buffers of a
+    /// finished one if given. Its empty lanes change no step's order.
+    pub fn in_spare(seed: u64, spare: Option<Spare<T>>) -> Scheduler<T> {
+        let (queue, lanes) = match spare {
+            Some(spare) => (StepQueue::in_spare(spare.queue), spare.lanes),
+            None => (StepQueue::new(), Vec::new()),
+        };
         Scheduler {
             now: SimTime::START,
-            queue: StepQueue::new(),
-            lanes: Vec::new(),
+            queue,
+            lanes,
             lanes_first: SimTime::MAX,
             sequence: 0,
             ties: Rng::new(seed, Purpose::Scheduler),
         }
+    }
+
+    /// Drops every pending step and gives back the buffers worth keeping.
+    pub fn into_spare(self) -> Option<Spare<T>> {
+        let queue = self.queue.into_spare()?;
+        let mut lanes = self.lanes;
+        lanes.retain(|lane| lane.entries.capacity() <= MAX_SPARE_LANE);
+        for lane in &mut lanes {
+            lane.entries.clear();
+            lane.sorted = 0;
+        }
+        Some(Spare { queue, lanes })
     }
 
     /// The current simulated time.
@@ -292,12 +326,18 @@ mod tests {
         ]
     }
 
+    /// The fixed delays of [`Op::Fixed`], in seconds.
+    const FIXED: [u64; 3] = [1, 2, 5];
+
     /// Runs `ops`, queueing the fixed delays in lanes or in the one queue;
     /// returns every step run with its time (and every peek, as step
     /// `usize::MAX`).
     fn run(seed: u64, ops: &[Op], lanes: bool) -> Vec<(SimTime, usize)> {
-        const FIXED: [u64; 3] = [1, 2, 5];
-        let mut s = Scheduler::new(seed);
+        run_in(Scheduler::new(seed), ops, lanes)
+    }
+
+    /// [`run`] on the scheduler `s`, which must be empty.
+    fn run_in(mut s: Scheduler<usize>, ops: &[Op], lanes: bool) -> Vec<(SimTime, usize)> {
         let mut ran = Vec::new();
         for (i, op) in ops.iter().enumerate() {
             match *op {
@@ -326,6 +366,33 @@ mod tests {
             ops in proptest::collection::vec(op(), 0..300),
         ) {
             proptest::prop_assert_eq!(run(seed, &ops, true), run(seed, &ops, false));
+        }
+
+        #[test]
+        fn a_scheduler_in_a_finished_ones_buffers_runs_as_a_new_one(
+            seed in 0u64..1_000,
+            earlier in proptest::collection::vec(op(), 0..100),
+            ops in proptest::collection::vec(op(), 0..300),
+        ) {
+            // A finished scheduler, steps still pending in its queue and lanes.
+            let mut finished = Scheduler::new(seed + 1);
+            for (i, op) in earlier.iter().enumerate() {
+                match *op {
+                    Op::Fixed(lane) => finished.after_fixed(secs(FIXED[lane]), i),
+                    Op::Any(delay) => finished.after(secs(delay), i),
+                    Op::Peek => {
+                        finished.peek_time();
+                    }
+                    Op::Pop => {
+                        finished.pop();
+                    }
+                }
+            }
+            let spare = finished.into_spare();
+            proptest::prop_assert_eq!(
+                run_in(Scheduler::in_spare(seed, spare), &ops, true),
+                run(seed, &ops, true)
+            );
         }
     }
 }

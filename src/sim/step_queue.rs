@@ -54,6 +54,25 @@ impl<K: Ord + Copy, T> StepQueue<K, T> {
         StepQueue::Sorted(Vec::with_capacity(SORTED_LIMIT))
     }
 
+    /// An empty queue in `spare`, an emptied buffer from
+    /// [`StepQueue::into_spare`].
+    pub fn in_spare(spare: Vec<Entry<K, T>>) -> Self {
+        debug_assert!(spare.is_empty());
+        StepQueue::Sorted(spare)
+    }
+
+    /// The queue's buffer, emptied, while the queue is still small (a
+    /// heap's may be huge and is not worth keeping).
+    pub fn into_spare(self) -> Option<Vec<Entry<K, T>>> {
+        match self {
+            StepQueue::Sorted(mut sorted) => {
+                sorted.clear();
+                Some(sorted)
+            }
+            StepQueue::Heap(_) => None,
+        }
+    }
+
     /// Adds a step; its key must differ from every other pending key.
     pub fn push(&mut self, entry: Entry<K, T>) {
         match self {

@@ -11,7 +11,7 @@ use super::network::{node_by_name, node_name, Network, NodeId, CLIENT, SERVICE};
 use super::observer::CommitObserver;
 use super::open_calls::OpenCalls;
 use super::rng::{Purpose, Rng};
-use super::scheduler::Scheduler;
+use super::scheduler::{Scheduler, Spare};
 use super::trace::Trace;
 use super::workload::{Op, OpKind, OpState, Workload};
 use crate::model::*;
@@ -21,6 +21,7 @@ use crate::service::api::*;
 use crate::service::{Service, ServiceConfig, Store};
 use crate::worker::{execute_activity, ActivityOutcome, WorkflowWorker};
 use crate::workflow::Registry;
+use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
@@ -30,6 +31,12 @@ const CLIENT_RPC_TIMEOUT: Duration = Duration::from_secs(10);
 const RESPOND_RPC_TIMEOUT: Duration = Duration::from_secs(5);
 /// How often a worker sends a task response before giving up on it.
 const RESPOND_ATTEMPTS: u32 = 3;
+
+thread_local! {
+    /// The buffers the last finished world's scheduler left, for the next
+    /// world on this thread.
+    static SPARE_SCHEDULER: Cell<Option<Spare<Step>>> = const { Cell::new(None) };
+}
 
 /// How a run is set up, besides its scenario.
 #[derive(Clone, Debug, Default)]
@@ -232,8 +239,13 @@ impl WorkerNode {
         cache_capacity: usize,
         sabotage: Option<Sabotage>,
     ) -> WorkerNode {
-        let identity = numbered_text("worker-", index.into());
-        let mut worker = WorkflowWorker::new(identity.clone(), registry.clone(), cache_capacity);
+        let (identity, sticky_queue) = worker_names(index);
+        let mut worker = WorkflowWorker::with_sticky_queue(
+            identity.clone(),
+            sticky_queue,
+            registry.clone(),
+            cache_capacity,
+        );
         worker.set_sabotage(sabotage);
         let mut pollers = Vec::with_capacity(2 * queues.len() + 1);
         for q in queues {
@@ -273,6 +285,30 @@ impl WorkerNode {
             self.activities.len() as u32 - 1
         }
     }
+}
+
+thread_local! {
+    /// The identity and sticky queue of each worker index, made once per
+    /// thread: every world names its workers the same.
+    static WORKER_NAMES: RefCell<Vec<(Rc<str>, TaskQueue)>> = const { RefCell::new(Vec::new()) };
+}
+
+thread_local! {
+    /// The identity the client names in its requests, made once per thread.
+    static CLIENT_IDENTITY: Rc<str> = Rc::from("client");
+}
+
+/// Worker `index`'s identity (`worker-<index>`) and sticky queue, shared
+/// with the earlier worlds of this thread.
+fn worker_names(index: u32) -> (Rc<str>, TaskQueue) {
+    WORKER_NAMES.with_borrow_mut(|names| {
+        while names.len() <= index as usize {
+            let identity = numbered_text("worker-", names.len() as u64);
+            let sticky_queue = WorkflowWorker::sticky_queue_of(&identity);
+            names.push((identity, sticky_queue));
+        }
+        names[index as usize].clone()
+    })
 }
 
 /// One simulation: build it from a scenario and options, then [`World::run`].
@@ -405,7 +441,7 @@ impl<'s> World<'s> {
                 scenario,
                 seed,
                 profile,
-                sched: Scheduler::new(seed),
+                sched: Scheduler::in_spare(seed, SPARE_SCHEDULER.take()),
                 net: Network::new(seed, 2 + worker_count),
                 faults,
                 planned_faults,
@@ -529,6 +565,7 @@ impl<'s> World<'s> {
             });
         }
         self.stats.messages = self.net.messages_sent();
+        SPARE_SCHEDULER.set(self.sched.into_spare());
         RunResult {
             seed: self.seed,
             profile: self.profile,
@@ -934,8 +971,9 @@ impl<'s> World<'s> {
             return;
         }
         node.up = true;
-        node.worker = WorkflowWorker::new(
+        node.worker = WorkflowWorker::with_sticky_queue(
             node.identity.clone(),
+            node.worker.sticky_queue().clone(),
             node.registry.clone(),
             node.cache_capacity,
         );
@@ -1302,7 +1340,7 @@ impl<'s> World<'s> {
             workflow_id: e.workflow_id.clone(),
             run_id: RunId::new(""),
         };
-        let identity: Rc<str> = Rc::from("client");
+        let identity = CLIENT_IDENTITY.with(Rc::clone);
         let request = match &o.kind {
             OpKind::Start => {
                 Request::StartWorkflowExecution(Box::new(StartWorkflowExecutionRequest {

@@ -39,14 +39,32 @@ impl WorkflowWorker {
         cache_capacity: usize,
     ) -> WorkflowWorker {
         let identity = identity.into();
+        let sticky_queue = WorkflowWorker::sticky_queue_of(&identity);
+        WorkflowWorker::with_sticky_queue(identity, sticky_queue, registry, cache_capacity)
+    }
+
+    /// [`WorkflowWorker::new`] with the sticky queue already named (by
+    /// [`WorkflowWorker::sticky_queue_of`]), for a caller that keeps the
+    /// names of its workers.
+    pub fn with_sticky_queue(
+        identity: Rc<str>,
+        sticky_queue: TaskQueue,
+        registry: Rc<Registry>,
+        cache_capacity: usize,
+    ) -> WorkflowWorker {
         WorkflowWorker {
-            sticky_queue: TaskQueue(joined_text(&[&identity, "-sticky"])),
+            sticky_queue,
             identity,
             registry,
             cache: RunCache::new(cache_capacity),
             replays: 0,
             sabotage: None,
         }
+    }
+
+    /// The sticky queue of the worker named `identity`: `<identity>-sticky`.
+    pub fn sticky_queue_of(identity: &str) -> TaskQueue {
+        TaskQueue(joined_text(&[identity, "-sticky"]))
     }
 
     /// Switches on a planted bug (tests of the checkers only); only the
