@@ -8,44 +8,9 @@ mod common;
 #[global_allocator]
 static ALLOCATOR: tempest::allocator::Allocator = tempest::allocator::Allocator;
 
+use common::bare_run;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use std::hint::black_box;
-use tempest::model::{millis, SimTime};
-use tempest::sim::Scheduler;
-
-/// A step of the bare loop: a message carries a boxed body, as the
-/// world's `Step::Deliver` does.
-enum Step {
-    Deliver(Box<[u64; 8]>),
-    Wake(u64),
-}
-
-/// One execution's worth of scheduling: `steps` pops, `messages` of them
-/// deliveries, each step queueing the next one.
-fn bare_run(seed: u64, steps: u64, messages: u64) -> u64 {
-    let mut scheduler = Scheduler::new(seed);
-    let mut sum = 0u64;
-    scheduler.at(SimTime::START, Step::Wake(0));
-    let mut sent = 0u64;
-    let mut taken = 0u64;
-    while let Some(step) = scheduler.pop() {
-        taken += 1;
-        sum = sum.wrapping_add(match step {
-            Step::Deliver(body) => body[0],
-            Step::Wake(n) => n,
-        });
-        if taken == steps {
-            break;
-        }
-        if sent < messages {
-            sent += 1;
-            scheduler.after(millis(1), Step::Deliver(Box::new([sent; 8])));
-        } else {
-            scheduler.after(millis(1), Step::Wake(taken));
-        }
-    }
-    sum
-}
 
 fn floor(c: &mut Criterion) {
     tempest::allocator::keep_freed_memory();

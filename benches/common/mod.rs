@@ -5,9 +5,9 @@
 
 use std::path::Path;
 use std::rc::Rc;
-use tempest::model::{secs, Event, Payload};
+use tempest::model::{millis, secs, Event, Payload, SimTime};
 use tempest::scenario::{self, Scenario};
-use tempest::sim::{RunOptions, RunResult, World};
+use tempest::sim::{RunOptions, RunResult, Scheduler, World};
 use tempest::workflow::{Registry, WfContext, WfResult};
 
 /// A bundled scenario from `scenarios/`, by name.
@@ -59,4 +59,38 @@ pub fn long_history(registry: &Rc<Registry>, events: usize) -> Vec<Event> {
     let run = result.store.runs().next().expect("one run");
     assert!(run.history().len() >= events, "history too short");
     run.history()[..events].to_vec()
+}
+
+/// A step of the bare loop: a message carries a boxed body, as the
+/// world's `Step::Deliver` does.
+enum Step {
+    Deliver(Box<[u64; 8]>),
+    Wake(u64),
+}
+
+/// One execution's worth of scheduling: `steps` pops, `messages` of them
+/// deliveries, each step queueing the next one.
+pub fn bare_run(seed: u64, steps: u64, messages: u64) -> u64 {
+    let mut scheduler = Scheduler::new(seed);
+    let mut sum = 0u64;
+    scheduler.at(SimTime::START, Step::Wake(0));
+    let mut sent = 0u64;
+    let mut taken = 0u64;
+    while let Some(step) = scheduler.pop() {
+        taken += 1;
+        sum = sum.wrapping_add(match step {
+            Step::Deliver(body) => body[0],
+            Step::Wake(n) => n,
+        });
+        if taken == steps {
+            break;
+        }
+        if sent < messages {
+            sent += 1;
+            scheduler.after(millis(1), Step::Deliver(Box::new([sent; 8])));
+        } else {
+            scheduler.after(millis(1), Step::Wake(taken));
+        }
+    }
+    sum
 }
