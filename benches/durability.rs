@@ -8,8 +8,7 @@ mod common;
 static ALLOCATOR: tempest::allocator::Allocator = tempest::allocator::Allocator;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use tempest::scenario::{self, runner};
-use tempest::sim::RunOptions;
+use tempest::scenario;
 
 fn durability(c: &mut Criterion) {
     tempest::allocator::keep_freed_memory();
@@ -25,13 +24,7 @@ fn durability(c: &mut Criterion) {
     group.bench_function("one_year_sleep", |b| {
         b.iter(|| {
             seed += 1;
-            let options = RunOptions {
-                seed,
-                ..RunOptions::default()
-            };
-            let outcome = runner::run(&scenario, &registry, &options).expect("runs");
-            assert!(outcome.passed());
-            outcome
+            common::run_checked(&scenario, &registry, seed)
         })
     });
     group.finish();

@@ -19,8 +19,6 @@ static ALLOCATOR: tempest::allocator::Allocator = tempest::allocator::Allocator;
 use common::bare_run;
 use std::hint::black_box;
 use std::time::Instant;
-use tempest::scenario::runner;
-use tempest::sim::RunOptions;
 
 /// Executions per batch on the `sim` side (about 6 ms).
 const SIM_BATCH: u64 = 1_000;
@@ -46,13 +44,7 @@ fn main() {
         let start = Instant::now();
         for _ in 0..SIM_BATCH {
             seed += 1;
-            let options = RunOptions {
-                seed,
-                ..RunOptions::default()
-            };
-            let outcome = runner::run(&scenario, &registry, &options).expect("runs");
-            assert!(outcome.passed());
-            black_box(outcome);
+            black_box(common::run_checked(&scenario, &registry, seed));
         }
         let sim = start.elapsed().as_secs_f64() / SIM_BATCH as f64;
         let start = Instant::now();

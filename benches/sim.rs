@@ -25,13 +25,7 @@ fn sim(c: &mut Criterion) {
     group.bench_function("two_activities", |b| {
         b.iter(|| {
             seed += 1;
-            let options = RunOptions {
-                seed,
-                ..RunOptions::default()
-            };
-            let outcome = runner::run(&two, &registry, &options).expect("runs");
-            assert!(outcome.passed());
-            outcome
+            common::run_checked(&two, &registry, seed)
         })
     });
 

@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::rc::Rc;
 use tempest::model::{millis, secs, Event, Payload, SimTime};
-use tempest::scenario::{self, Scenario};
+use tempest::scenario::{self, runner, Scenario};
 use tempest::sim::{RunOptions, RunResult, Scheduler, World};
 use tempest::workflow::{Registry, WfContext, WfResult};
 
@@ -33,6 +33,18 @@ async fn timer_loop(ctx: WfContext, input: Payload) -> WfResult {
         ctx.sleep(secs(1)).await?;
     }
     Ok(Payload::from(iterations))
+}
+
+/// Runs one seed of `scenario` as the `sim` benches time it: checks and
+/// replay included; the run must pass.
+pub fn run_checked(scenario: &Scenario, registry: &Rc<Registry>, seed: u64) -> runner::Outcome {
+    let options = RunOptions {
+        seed,
+        ..RunOptions::default()
+    };
+    let outcome = runner::run(scenario, registry, &options).expect("runs");
+    assert!(outcome.passed());
+    outcome
 }
 
 /// Runs one seed of `scenario` with no checks.
